@@ -1,0 +1,220 @@
+/*
+ * libvmmap: the effective x86_64 kernel virtual memory map of a crashed
+ * kernel, rebuilt from a vmcore, and annotation of kernel addresses.
+ *
+ * Conventions (modelled on libdrgn and libkdumpfile):
+ *  - every function that can fail returns a struct vmmap_error *;
+ *    NULL means success. The caller owns a returned error and releases
+ *    it with vmmap_error_destroy().
+ *  - all handles are opaque; there is no global state.
+ *  - a built struct vmmap_map is immutable except for its translation
+ *    cache, which is protected by a lock: vmmap_map_find() and
+ *    vmmap_map_annotate() may be called from many threads at once.
+ */
+#ifndef VMMAP_VMMAP_H
+#define VMMAP_VMMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Errors */
+
+enum vmmap_error_code {
+	VMMAP_ERROR_NOMEM = 1,		/* out of memory */
+	VMMAP_ERROR_OS,			/* open/read failed (errno in message) */
+	VMMAP_ERROR_FORMAT,		/* not a dump, or a corrupt/truncated one */
+	VMMAP_ERROR_UNSUPPORTED,	/* a dump of another architecture */
+	VMMAP_ERROR_VMCOREINFO,		/* VMCOREINFO missing, garbage, contradictory */
+	VMMAP_ERROR_FAULT,		/* memory not present in the dump */
+	VMMAP_ERROR_NOT_FOUND,		/* symbol or fact not available */
+	VMMAP_ERROR_INVALID_ARGUMENT,	/* caller error, e.g. a bad address */
+	VMMAP_ERROR_SYMBOLS,		/* unreadable vmlinux / System.map */
+};
+
+struct vmmap_error;
+
+enum vmmap_error_code vmmap_error_code(const struct vmmap_error *err);
+const char *vmmap_error_message(const struct vmmap_error *err);
+void vmmap_error_destroy(struct vmmap_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Sources: where facts come from.
+ *
+ * A source gives the core the few primitives it needs. The dump-file
+ * source (vmmap_source_open_dump) implements them with libkdumpfile and
+ * libaddrxlat; a debugger can implement them from its own session.
+ * Optional operations may be NULL.
+ */
+struct vmmap_source_ops {
+	/* Short name, e.g. "libkdumpfile". */
+	const char *name;
+	/* Read len bytes at physical address addr. Required. */
+	struct vmmap_error *(*read_phys)(void *arg, uint64_t addr, void *buf,
+					 size_t len);
+	/* Translate a kernel virtual address by walking the kernel page
+	 * tables. Return VMMAP_ERROR_FAULT for an unmapped address. */
+	struct vmmap_error *(*page_walk)(void *arg, uint64_t vaddr,
+					 uint64_t *paddr);
+	/* The raw VMCOREINFO text; *text is malloc()ed, freed by caller. */
+	struct vmmap_error *(*vmcoreinfo)(void *arg, char **text);
+	/* The address of a kernel symbol known to the source (a debugger's
+	 * symbol table). VMMAP_ERROR_NOT_FOUND if unknown. */
+	struct vmmap_error *(*symbol)(void *arg, const char *name,
+				      uint64_t *addr);
+	/* ELF PT_LOAD headers of the dump, if it is an ELF file:
+	 * *n triples (vaddr, paddr, size) in a malloc()ed array. */
+	struct vmmap_error *(*load_segments)(void *arg, uint64_t (**segs)[3],
+					     size_t *n);
+	/* Release arg. */
+	void (*destroy)(void *arg);
+};
+
+struct vmmap_source;
+
+/* Wrap caller-provided operations. On success the source owns arg. */
+struct vmmap_error *vmmap_source_create(const struct vmmap_source_ops *ops,
+					void *arg, struct vmmap_source **ret);
+/* Open a dump file (any format libkdumpfile reads). */
+struct vmmap_error *vmmap_source_open_dump(const char *path,
+					   struct vmmap_source **ret);
+void vmmap_source_destroy(struct vmmap_source *src);
+
+/* ------------------------------------------------------------------ */
+/* Provenance of a fact */
+
+enum vmmap_provenance {
+	VMMAP_FROM_NONE = 0,	/* unknown */
+	VMMAP_FROM_VMCOREINFO,	/* a VMCOREINFO key */
+	VMMAP_FROM_MEMORY,	/* a kernel variable read from the dump */
+	VMMAP_FROM_KALLSYMS,	/* kallsyms tables decoded from the dump */
+	VMMAP_FROM_VMLINUX,	/* vmlinux symbols/DWARF or System.map */
+	VMMAP_FROM_ELF_PHDRS,	/* the dump's ELF program headers */
+	VMMAP_FROM_PAGE_TABLES,	/* a walk of the kernel page tables */
+	VMMAP_FROM_ERA_TABLE,	/* a table by kernel version: a guess */
+	VMMAP_FROM_LAYOUT,	/* fixed by the layout of this kernel era */
+};
+
+/* The stable name: "vmcoreinfo", "memory", "kallsyms", "vmlinux",
+ * "elf-phdrs", "page-tables", "era-table", "layout", "none". */
+const char *vmmap_provenance_name(enum vmmap_provenance p);
+
+struct vmmap_fact {
+	bool known;
+	bool exact;			/* false: an inference or a guess */
+	enum vmmap_provenance source;
+	uint64_t value;
+};
+
+/* Kernel facts, each with its provenance. */
+struct vmmap_kernel {
+	char release[65];		/* OSRELEASE, "" if unknown */
+	struct vmmap_fact release_fact;	/* value: KERNEL_VERSION code */
+	struct vmmap_fact pgtable_levels;	/* 4 or 5 */
+	struct vmmap_fact kaslr;		/* 1 if the text is randomized */
+	struct vmmap_fact kernel_offset;
+	struct vmmap_fact phys_base;
+	struct vmmap_fact page_offset_base;
+	struct vmmap_fact vmalloc_base;
+	struct vmmap_fact vmemmap_base;
+	struct vmmap_fact physmem_end;		/* last phys addr of the direct map */
+	struct vmmap_fact kernel_image_size;
+	struct vmmap_fact kasan;		/* 1 if the kernel has KASAN */
+	struct vmmap_fact cpu_entry_area;	/* 1 if the era has it (4.15+) */
+	struct vmmap_fact ldt_remap_low;	/* 1: LDT at the 4.20+ place */
+	struct vmmap_fact fixaddr_start;
+	struct vmmap_fact page_size_struct;	/* sizeof(struct page) */
+};
+
+/* ------------------------------------------------------------------ */
+/* The map */
+
+struct vmmap_region {
+	uint64_t start;
+	uint64_t end;			/* inclusive */
+	const char *name;		/* stable identifier, e.g. "direct_map" */
+	const char *description;
+	enum vmmap_provenance source;
+	bool exact;			/* false: a bound is approximate */
+};
+
+struct vmmap_map;
+
+/* Build the map from a source. symbols_path may be NULL, or a vmlinux
+ * (ELF, with or without debug info) or a System.map text file. The map
+ * keeps a reference to src: destroy the map before the source. */
+struct vmmap_error *vmmap_map_build(struct vmmap_source *src,
+				    const char *symbols_path,
+				    struct vmmap_map **ret);
+void vmmap_map_destroy(struct vmmap_map *map);
+
+const struct vmmap_kernel *vmmap_map_kernel(const struct vmmap_map *map);
+size_t vmmap_map_num_regions(const struct vmmap_map *map);
+const struct vmmap_region *vmmap_map_region(const struct vmmap_map *map,
+					    size_t i);
+/* The region holding addr. Regions cover the whole 64-bit space, so
+ * this never fails. */
+const struct vmmap_region *vmmap_map_find(const struct vmmap_map *map,
+					  uint64_t addr);
+
+/* Warnings gathered while building (facts that were guessed, sources
+ * that failed). */
+size_t vmmap_map_num_notes(const struct vmmap_map *map);
+const char *vmmap_map_note(const struct vmmap_map *map, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Annotation of one address */
+
+struct vmmap_annotation {
+	uint64_t address;
+	const struct vmmap_region *region;
+	uint64_t offset;		/* address - region->start */
+	bool have_phys;
+	uint64_t phys;
+	uint64_t pfn;
+	enum vmmap_provenance phys_source;
+	bool have_symbol;
+	char symbol[128];
+	uint64_t symbol_offset;
+	bool have_module;
+	char module[64];
+};
+
+/* Flags for vmmap_map_annotate(). */
+#define VMMAP_ANNOTATE_NO_PHYS 0x1	/* skip the page walk (fast) */
+
+struct vmmap_error *vmmap_map_annotate(struct vmmap_map *map, uint64_t addr,
+				       unsigned flags,
+				       struct vmmap_annotation *out);
+
+/* Parse an address: hex with or without 0x, up to 16 digits. */
+struct vmmap_error *vmmap_parse_address(const char *text, uint64_t *ret);
+
+/* Does value look like a kernel pointer worth tagging? (canonical,
+ * kernel half, and not in the non-canonical hole) */
+bool vmmap_is_kernel_pointer(const struct vmmap_map *map, uint64_t value);
+
+/* ------------------------------------------------------------------ */
+/* Output, shared by the CLI and the debugger plugins. Each writes to
+ * a FILE * given as void * to keep <stdio.h> out of this header. */
+
+/* Human sizes: "64 TB", "1.5 GB", "4 KB". */
+void vmmap_format_size(uint64_t size, char *buf, size_t len);
+void vmmap_print_map_text(const struct vmmap_map *map, void *file);
+void vmmap_print_map_json(const struct vmmap_map *map, void *file);
+/* One annotation as a short tag: "direct_map+0x3a1c000 phys 0x3a1c000". */
+void vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len);
+void vmmap_print_annotation_text(const struct vmmap_annotation *a, void *file);
+/* A JSON object for one address (no trailing newline). */
+void vmmap_print_annotation_json(const struct vmmap_annotation *a, void *file);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VMMAP_VMMAP_H */

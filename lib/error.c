@@ -1,0 +1,98 @@
+#include "config.h"
+
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vmmap_error vmmap_enomem = {
+	.code = VMMAP_ERROR_NOMEM,
+	.is_static = true,
+	.message = "out of memory",
+};
+
+struct vmmap_error *
+vmmap_error_create(enum vmmap_error_code code, const char *message)
+{
+	struct vmmap_error *err = malloc(sizeof(*err));
+	if (!err)
+		return &vmmap_enomem;
+	err->code = code;
+	err->is_static = false;
+	err->message = strdup(message);
+	if (!err->message) {
+		free(err);
+		return &vmmap_enomem;
+	}
+	return err;
+}
+
+static struct vmmap_error *
+error_vformat(enum vmmap_error_code code, const char *fmt, va_list ap)
+{
+	char *msg;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return &vmmap_enomem;
+	struct vmmap_error *err = malloc(sizeof(*err));
+	if (!err) {
+		free(msg);
+		return &vmmap_enomem;
+	}
+	err->code = code;
+	err->is_static = false;
+	err->message = msg;
+	return err;
+}
+
+struct vmmap_error *
+vmmap_error_format(enum vmmap_error_code code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct vmmap_error *err = error_vformat(code, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+struct vmmap_error *
+vmmap_error_prefix(struct vmmap_error *err, const char *fmt, ...)
+{
+	if (!err || err->is_static)
+		return err;
+	char *prefix, *msg;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&prefix, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return err;
+	if (asprintf(&msg, "%s: %s", prefix, err->message) >= 0) {
+		free(err->message);
+		err->message = msg;
+	}
+	free(prefix);
+	return err;
+}
+
+enum vmmap_error_code
+vmmap_error_code(const struct vmmap_error *err)
+{
+	return err->code;
+}
+
+const char *
+vmmap_error_message(const struct vmmap_error *err)
+{
+	return err->message;
+}
+
+void
+vmmap_error_destroy(struct vmmap_error *err)
+{
+	if (!err || err->is_static)
+		return;
+	free(err->message);
+	free(err);
+}

@@ -1,0 +1,26 @@
+/* Error objects: a code and a message (see vmmap.h). */
+#ifndef VMMAP_ERROR_H
+#define VMMAP_ERROR_H
+
+#include <vmmap/vmmap.h>
+
+struct vmmap_error {
+	enum vmmap_error_code code;
+	bool is_static;		/* vmmap_enomem is never freed */
+	char *message;
+};
+
+/* Returned when allocating an error itself fails; never freed. */
+extern struct vmmap_error vmmap_enomem;
+
+struct vmmap_error *vmmap_error_create(enum vmmap_error_code code,
+				       const char *message);
+struct vmmap_error *vmmap_error_format(enum vmmap_error_code code,
+				       const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Put "context: " in front of err's message (like kdump_err()). */
+struct vmmap_error *vmmap_error_prefix(struct vmmap_error *err,
+				       const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,247 @@
+/* Building the map, and looking addresses up in it. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "map.h"
+
+const char *
+vmmap_provenance_name(enum vmmap_provenance p)
+{
+	switch (p) {
+	case VMMAP_FROM_VMCOREINFO: return "vmcoreinfo";
+	case VMMAP_FROM_MEMORY: return "memory";
+	case VMMAP_FROM_KALLSYMS: return "kallsyms";
+	case VMMAP_FROM_VMLINUX: return "vmlinux";
+	case VMMAP_FROM_ELF_PHDRS: return "elf-phdrs";
+	case VMMAP_FROM_PAGE_TABLES: return "page-tables";
+	case VMMAP_FROM_ERA_TABLE: return "era-table";
+	case VMMAP_FROM_LAYOUT: return "layout";
+	default: return "none";
+	}
+}
+
+void
+fact_set(struct vmmap_fact *f, uint64_t value, enum vmmap_provenance src,
+	 bool exact)
+{
+	f->known = true;
+	f->value = value;
+	f->source = src;
+	f->exact = exact;
+}
+
+void
+map_note(struct vmmap_map *map, const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	char **notes = realloc(map->notes, (map->num_notes + 1) * sizeof(*notes));
+	if (!notes) {
+		free(msg);
+		return;
+	}
+	map->notes = notes;
+	map->notes[map->num_notes++] = msg;
+}
+
+static void
+note_cb(void *arg, const char *msg)
+{
+	map_note(arg, "%s", msg);
+}
+
+void
+vmmap_map_destroy(struct vmmap_map *map)
+{
+	if (!map)
+		return;
+	vmcoreinfo_destroy(map->vi);
+	symtab_fini(&map->syms);
+	free(map->regions.r);
+	for (size_t i = 0; i < map->num_notes; i++)
+		free(map->notes[i]);
+	free(map->notes);
+	free(map);
+}
+
+static struct vmmap_error *
+build_regions(struct vmmap_map *map)
+{
+	struct x86_64_layout_input in = {
+		.k = &map->k,
+		.max_physmem_bits = map->max_physmem_bits,
+		.kmsan = map->kmsan,
+	};
+	return x86_64_build_regions(&in, &map->regions, note_cb, map);
+}
+
+struct vmmap_error *
+vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
+		struct vmmap_map **ret)
+{
+	if (!src)
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no source");
+	struct vmmap_map *map = calloc(1, sizeof(*map));
+	if (!map)
+		return &vmmap_enomem;
+	map->src = src;
+	struct vmmap_error *err;
+	if ((err = facts_from_vmcoreinfo(map)) ||
+	    (err = facts_load_symbols(map, symbols_path)) ||
+	    (err = facts_bases(map)) ||
+	    (err = facts_era(map)) ||
+	    (err = build_regions(map))) {
+		vmmap_map_destroy(map);
+		return err;
+	}
+	*ret = map;
+	return NULL;
+}
+
+const struct vmmap_kernel *
+vmmap_map_kernel(const struct vmmap_map *map)
+{
+	return &map->k;
+}
+
+size_t
+vmmap_map_num_regions(const struct vmmap_map *map)
+{
+	return map->regions.n;
+}
+
+const struct vmmap_region *
+vmmap_map_region(const struct vmmap_map *map, size_t i)
+{
+	return i < map->regions.n ? &map->regions.r[i] : NULL;
+}
+
+size_t
+vmmap_map_num_notes(const struct vmmap_map *map)
+{
+	return map->num_notes;
+}
+
+const char *
+vmmap_map_note(const struct vmmap_map *map, size_t i)
+{
+	return i < map->num_notes ? map->notes[i] : NULL;
+}
+
+const struct vmmap_region *
+vmmap_map_find(const struct vmmap_map *map, uint64_t addr)
+{
+	/* Regions are sorted, contiguous and cover 0..2^64-1. */
+	size_t lo = 0, hi = map->regions.n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (map->regions.r[mid].start <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &map->regions.r[lo];
+}
+
+bool
+vmmap_is_kernel_pointer(const struct vmmap_map *map, uint64_t value)
+{
+	const struct vmmap_region *r = vmmap_map_find(map, value);
+	return strcmp(r->name, "user") != 0 && strcmp(r->name, "noncanonical") != 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Annotation */
+
+static bool
+is_region(const struct vmmap_region *r, const char *name)
+{
+	return strcmp(r->name, name) == 0;
+}
+
+/* Regions with nothing behind them: never claim a physical address. */
+static bool
+is_hole(const struct vmmap_region *r)
+{
+	return is_region(r, "user") || is_region(r, "noncanonical") ||
+	       is_region(r, "guard_hole") || is_region(r, "unused");
+}
+
+static void
+annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
+{
+	const struct vmmap_region *r = a->region;
+	if (is_hole(r))
+		return;
+	if (is_region(r, "direct_map")) {
+		/* __pa(): the direct map is linear by definition. */
+		a->phys = a->address - map->k.page_offset_base.value;
+		a->phys_source = map->k.page_offset_base.source;
+		a->have_phys = true;
+	} else {
+		uint64_t pa;
+		struct vmmap_error *err = source_page_walk(map->src, a->address, &pa);
+		if (err) {
+			vmmap_error_destroy(err);
+			return;
+		}
+		a->phys = pa;
+		a->phys_source = VMMAP_FROM_PAGE_TABLES;
+		a->have_phys = true;
+	}
+	a->pfn = a->phys / X86_64_PAGE_SIZE;
+}
+
+static void
+annotate_symbol(struct vmmap_map *map, struct vmmap_annotation *a)
+{
+	if (!is_region(a->region, "kernel_text"))
+		return;
+	uint64_t end;
+	if (map_symbol(map, "_end", &end) && a->address >= end)
+		return;
+	const struct symtab_entry *e = symtab_by_addr(&map->syms, a->address);
+	if (!e || e->addr < X86_64_START_KERNEL_MAP)
+		return;
+	snprintf(a->symbol, sizeof(a->symbol), "%s", e->name);
+	a->symbol_offset = a->address - e->addr;
+	a->have_symbol = true;
+}
+
+struct vmmap_error *
+vmmap_map_annotate(struct vmmap_map *map, uint64_t addr, unsigned flags,
+		   struct vmmap_annotation *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->address = addr;
+	out->region = vmmap_map_find(map, addr);
+	out->offset = addr - out->region->start;
+	if (!(flags & VMMAP_ANNOTATE_NO_PHYS))
+		annotate_phys(map, out);
+	annotate_symbol(map, out);
+	return NULL;
+}
+
+struct vmmap_error *
+vmmap_parse_address(const char *text, uint64_t *ret)
+{
+	const char *s = text;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	size_t len = strlen(s);
+	if (len == 0 || len > 16 || !parse_hex_u64(s, len, ret))
+		return vmmap_error_format(VMMAP_ERROR_INVALID_ARGUMENT,
+					  "'%.40s' is not an address (1 to 16 hex digits, 0x optional)",
+					  text);
+	return NULL;
+}

@@ -1,0 +1,47 @@
+/* The built map and the steps that build it. */
+#ifndef VMMAP_MAP_H
+#define VMMAP_MAP_H
+
+#include "kimage.h"
+#include "layout/x86_64.h"
+#include "symtab.h"
+#include "vmcoreinfo.h"
+#include "vmlinux.h"
+
+struct vmmap_map {
+	struct vmmap_source *src;
+	struct vmcoreinfo *vi;
+	struct vmmap_kernel k;
+	struct kimage ki;
+	struct symtab syms;		/* empty if no symbol source */
+	struct vmlinux_facts vmlinux;
+	uint64_t max_physmem_bits;
+	bool kmsan;
+	struct region_list regions;
+	char **notes;
+	size_t num_notes;
+};
+
+void map_note(struct vmmap_map *map, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void fact_set(struct vmmap_fact *f, uint64_t value, enum vmmap_provenance src,
+	      bool exact);
+
+/* facts.c: each step fills in some of map->k. */
+struct vmmap_error *facts_from_vmcoreinfo(struct vmmap_map *map);
+struct vmmap_error *facts_load_symbols(struct vmmap_map *map,
+				       const char *symbols_path);
+struct vmmap_error *facts_bases(struct vmmap_map *map);
+struct vmmap_error *facts_era(struct vmmap_map *map);
+
+/* probe.c: page-table and program-header inference. */
+bool probe_direct_map_base(struct vmmap_map *map, uint64_t *base);
+bool probe_mapped(struct vmmap_map *map, uint64_t vaddr);
+bool probe_levels(struct vmmap_map *map, int *levels);
+bool phdrs_direct_map_base(struct vmmap_map *map, uint64_t *base);
+bool phdrs_phys_base(struct vmmap_map *map, uint64_t *phys_base);
+
+/* A symbol's runtime address from whichever symbol source we have. */
+bool map_symbol(struct vmmap_map *map, const char *name, uint64_t *addr);
+
+#endif

@@ -1,0 +1,225 @@
+/* Text and JSON output shared by the CLI and the debugger plugins. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "map.h"
+
+void
+vmmap_format_size(uint64_t size, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KB", "MB", "GB", "TB", "PB", "EB" };
+	if (size == 0) {	/* the whole 2^64 space wrapped around */
+		snprintf(buf, len, "16 EB");
+		return;
+	}
+	int u = 0;
+	while (u < 6 && size >> (10 * (u + 1)))
+		u++;
+	/* Prefer the largest unit that divides exactly ("1520 MB"), as
+	 * long as the number stays short. */
+	for (int e = u; e > 0; e--) {
+		uint64_t unit = 1ULL << (10 * e);
+		if (size % unit == 0 && size / unit < 10000) {
+			snprintf(buf, len, "%" PRIu64 " %s", size / unit, units[e]);
+			return;
+		}
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 " B", size);
+	else
+		snprintf(buf, len, "~%.1f %s", (double)size / (double)(1ULL << (10 * u)),
+			 units[u]);
+}
+
+static void
+print_fact_text(FILE *f, const char *label, const struct vmmap_fact *fact,
+		const char *value)
+{
+	fprintf(f, "%-18s %-20s [%s%s]\n", label, value,
+		vmmap_provenance_name(fact->source), fact->exact ? "" : ", guess");
+}
+
+static void
+print_hex_fact(FILE *f, const char *label, const struct vmmap_fact *fact)
+{
+	char v[32];
+	if (fact->known)
+		snprintf(v, sizeof(v), "0x%016" PRIx64, fact->value);
+	else
+		snprintf(v, sizeof(v), "unknown");
+	print_fact_text(f, label, fact, v);
+}
+
+void
+vmmap_print_map_text(const struct vmmap_map *map, void *file)
+{
+	FILE *f = file;
+	const struct vmmap_kernel *k = &map->k;
+	char v[32];
+	fprintf(f, "%-18s %s (x86_64)\n", "kernel", k->release[0] ? k->release : "unknown");
+	snprintf(v, sizeof(v), "%" PRIu64 "-level", k->pgtable_levels.value);
+	print_fact_text(f, "paging", &k->pgtable_levels, v);
+	print_fact_text(f, "kaslr", &k->kaslr, k->kaslr.value ? "yes" : "no");
+	print_hex_fact(f, "kernel_offset", &k->kernel_offset);
+	print_hex_fact(f, "phys_base", &k->phys_base);
+	print_hex_fact(f, "page_offset_base", &k->page_offset_base);
+	print_hex_fact(f, "vmalloc_base", &k->vmalloc_base);
+	print_hex_fact(f, "vmemmap_base", &k->vmemmap_base);
+	for (size_t i = 0; i < map->num_notes; i++)
+		fprintf(f, "note: %s\n", map->notes[i]);
+	fprintf(f, "\n%-18s %-18s %-9s %-21s %s\n", "START", "END", "SIZE", "NAME",
+		"DESCRIPTION [SOURCE]");
+	for (size_t i = 0; i < map->regions.n; i++) {
+		const struct vmmap_region *r = &map->regions.r[i];
+		char size[32];
+		vmmap_format_size(r->end - r->start + 1, size, sizeof(size));
+		fprintf(f, "%016" PRIx64 "   %016" PRIx64 "   %-9s %-21s %s [%s%s]\n",
+			r->start, r->end, size, r->name, r->description,
+			vmmap_provenance_name(r->source), r->exact ? "" : ", approximate");
+	}
+}
+
+static void
+json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c > 0x7e)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void
+json_hex(FILE *f, const char *key, uint64_t v, bool comma)
+{
+	fprintf(f, "\"%s\":\"0x%" PRIx64 "\"%s", key, v, comma ? "," : "");
+}
+
+struct named_fact {
+	const char *name;
+	const struct vmmap_fact *fact;
+};
+
+void
+vmmap_print_map_json(const struct vmmap_map *map, void *file)
+{
+	FILE *f = file;
+	const struct vmmap_kernel *k = &map->k;
+	const struct named_fact facts[] = {
+		{ "release", &k->release_fact },
+		{ "pgtable_levels", &k->pgtable_levels },
+		{ "kaslr", &k->kaslr },
+		{ "kernel_offset", &k->kernel_offset },
+		{ "phys_base", &k->phys_base },
+		{ "page_offset_base", &k->page_offset_base },
+		{ "vmalloc_base", &k->vmalloc_base },
+		{ "vmemmap_base", &k->vmemmap_base },
+		{ "physmem_end", &k->physmem_end },
+		{ "kernel_image_size", &k->kernel_image_size },
+		{ "kasan", &k->kasan },
+		{ "cpu_entry_area", &k->cpu_entry_area },
+		{ "ldt_remap_low", &k->ldt_remap_low },
+	};
+	size_t nf = sizeof(facts) / sizeof(facts[0]);
+	fprintf(f, "{\"kernel\":{\"release\":");
+	json_string(f, k->release);
+	fprintf(f, ",\"arch\":\"x86_64\",\"pgtable_levels\":%" PRIu64 ",\"kaslr\":%s,",
+		k->pgtable_levels.value, k->kaslr.value ? "true" : "false");
+	json_hex(f, "kernel_offset", k->kernel_offset.value, true);
+	json_hex(f, "phys_base", k->phys_base.value, true);
+	json_hex(f, "page_offset_base", k->page_offset_base.value, true);
+	json_hex(f, "vmalloc_base", k->vmalloc_base.value, true);
+	json_hex(f, "vmemmap_base", k->vmemmap_base.value, true);
+	fprintf(f, "\"sources\":{");
+	for (size_t i = 0; i < nf; i++)
+		fprintf(f, "\"%s\":\"%s\"%s", facts[i].name,
+			vmmap_provenance_name(facts[i].fact->source), i + 1 < nf ? "," : "");
+	fprintf(f, "},\"exact\":{");
+	for (size_t i = 0; i < nf; i++)
+		fprintf(f, "\"%s\":%s%s", facts[i].name,
+			facts[i].fact->exact ? "true" : "false", i + 1 < nf ? "," : "");
+	fprintf(f, "},\"notes\":[");
+	for (size_t i = 0; i < map->num_notes; i++) {
+		json_string(f, map->notes[i]);
+		if (i + 1 < map->num_notes)
+			fputc(',', f);
+	}
+	fprintf(f, "]},\"regions\":[");
+	for (size_t i = 0; i < map->regions.n; i++) {
+		const struct vmmap_region *r = &map->regions.r[i];
+		fprintf(f, "{\"name\":\"%s\",", r->name);
+		json_hex(f, "start", r->start, true);
+		json_hex(f, "end", r->end, true);
+		json_hex(f, "size", r->end - r->start + 1, true);
+		fprintf(f, "\"description\":");
+		json_string(f, r->description);
+		fprintf(f, ",\"source\":\"%s\",\"exact\":%s}%s",
+			vmmap_provenance_name(r->source), r->exact ? "true" : "false",
+			i + 1 < map->regions.n ? "," : "");
+	}
+	fprintf(f, "]}\n");
+}
+
+void
+vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
+{
+	if (a->have_symbol)
+		snprintf(buf, len, "%s:%s+0x%" PRIx64, a->region->name, a->symbol,
+			 a->symbol_offset);
+	else
+		snprintf(buf, len, "%s+0x%" PRIx64 "%s", a->region->name, a->offset,
+			 a->region->exact ? "" : "?");
+}
+
+void
+vmmap_print_annotation_text(const struct vmmap_annotation *a, void *file)
+{
+	FILE *f = file;
+	char tag[256];
+	vmmap_format_tag(a, tag, sizeof(tag));
+	fprintf(f, "%016" PRIx64 "  %s", a->address, tag);
+	if (a->have_phys)
+		fprintf(f, "  phys 0x%" PRIx64 " pfn 0x%" PRIx64 " [%s]", a->phys, a->pfn,
+			vmmap_provenance_name(a->phys_source));
+	if (a->have_module)
+		fprintf(f, "  module %s", a->module);
+	if (!a->region->exact)
+		fprintf(f, "  (region bounds approximate)");
+	fputc('\n', f);
+}
+
+void
+vmmap_print_annotation_json(const struct vmmap_annotation *a, void *file)
+{
+	FILE *f = file;
+	fprintf(f, "{");
+	json_hex(f, "address", a->address, true);
+	fprintf(f, "\"region\":\"%s\",", a->region->name);
+	json_hex(f, "offset", a->offset, true);
+	if (a->have_phys) {
+		json_hex(f, "phys", a->phys, true);
+		json_hex(f, "pfn", a->pfn, true);
+	}
+	if (a->have_symbol) {
+		char sym[200];
+		snprintf(sym, sizeof(sym), "%s+0x%" PRIx64, a->symbol, a->symbol_offset);
+		fprintf(f, "\"symbol\":");
+		json_string(f, sym);
+		fputc(',', f);
+	}
+	if (a->have_module) {
+		fprintf(f, "\"module\":");
+		json_string(f, a->module);
+		fputc(',', f);
+	}
+	fprintf(f, "\"exact\":%s}", a->region->exact ? "true" : "false");
+}

@@ -1,0 +1,177 @@
+/*
+ * Inference when no variable says it: the dump's ELF program headers
+ * and small probes of the kernel page tables. Translation itself goes
+ * through the source's page walk (libaddrxlat for dump files); only
+ * single table entries are read here.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "error.h"
+#include "map.h"
+
+#define PTE_PRESENT 0x1ULL
+#define PTE_PSE 0x80ULL
+#define PTE_ADDR_MASK 0x000ffffffffff000ULL
+
+static bool
+read_entry(struct vmmap_map *map, uint64_t table, unsigned idx, uint64_t *e)
+{
+	struct vmmap_error *err = source_read_u64_phys(map->src, table + idx * 8ULL, e);
+	if (err) {
+		vmmap_error_destroy(err);
+		return false;
+	}
+	return true;
+}
+
+static bool
+root_table(struct vmmap_map *map, uint64_t *root)
+{
+	uint64_t vaddr;
+	if (vmcoreinfo_symbol(map->vi, "init_top_pgt", &vaddr) &&
+	    vmcoreinfo_symbol(map->vi, "init_level4_pgt", &vaddr))
+		return false;
+	if (!kimage_contains(vaddr))
+		return false;
+	*root = vaddr - X86_64_START_KERNEL_MAP + map->k.phys_base.value;
+	return true;
+}
+
+/* head_64.S builds the kernel-image tables so that the top entry 511
+ * leads to level3_kernel_pgt on 4-level paging, whose entry 510 is
+ * level2_kernel_pgt. On 5-level paging entry 511 leads to
+ * level4_kernel_pgt instead, where only entry 511 is present. */
+bool
+probe_levels(struct vmmap_map *map, int *levels)
+{
+	uint64_t root, top, e510, e511;
+	if (!root_table(map, &root) || !read_entry(map, root, 511, &top) ||
+	    !(top & PTE_PRESENT))
+		return false;
+	uint64_t next = top & PTE_ADDR_MASK;
+	if (!read_entry(map, next, 510, &e510) || !read_entry(map, next, 511, &e511))
+		return false;
+	if ((e510 & PTE_PRESENT) && !(e510 & PTE_PSE))
+		*levels = 4;
+	else if (!(e510 & PTE_PRESENT) && (e511 & PTE_PRESENT))
+		*levels = 5;
+	else
+		return false;
+	return true;
+}
+
+bool
+probe_mapped(struct vmmap_map *map, uint64_t vaddr)
+{
+	uint64_t pa;
+	struct vmmap_error *err = source_page_walk(map->src, vaddr, &pa);
+	vmmap_error_destroy(err);
+	return err == NULL;
+}
+
+/* Walk the KASLR window in 1 GiB steps (the randomization granule,
+ * arch/x86/mm/kaslr.c) inside present top-level slots only: the
+ * direct map's base is the first address that maps physical 0. */
+bool
+probe_direct_map_base(struct vmmap_map *map, uint64_t *base)
+{
+	int levels = (int)map->k.pgtable_levels.value;
+	uint64_t root;
+	if (!root_table(map, &root))
+		return false;
+	uint64_t start = x86_64_kaslr_window_start(levels, false);
+	unsigned shift = levels == 5 ? 48 : 39;
+	uint64_t slot = 1ULL << shift;
+	for (uint64_t a = start & ~(slot - 1); a < X86_64_CPU_ENTRY_AREA_BASE; a += slot) {
+		uint64_t e;
+		unsigned idx = (a >> shift) & 511;
+		if (!read_entry(map, root, idx, &e) || !(e & PTE_PRESENT))
+			continue;
+		/* On 5-level paging test each 512 GiB P4D slot too. */
+		uint64_t sub = levels == 5 ? (1ULL << 39) : slot;
+		for (uint64_t b = a; b < a + slot; b += sub) {
+			if (levels == 5) {
+				uint64_t e4;
+				if (!read_entry(map, e & PTE_ADDR_MASK, (b >> 39) & 511, &e4) ||
+				    !(e4 & PTE_PRESENT))
+					continue;
+			}
+			for (uint64_t c = b; c < b + sub; c += X86_64_PUD_SIZE) {
+				uint64_t pa;
+				if (c < start)
+					continue;
+				struct vmmap_error *err = source_page_walk(map->src, c, &pa);
+				if (err) {
+					vmmap_error_destroy(err);
+					continue;
+				}
+				if (pa == 0) {
+					*base = c;
+					return true;
+				}
+				/* Mapped, but not physical 0 (the LDT remap, say):
+				 * keep looking. */
+			}
+		}
+	}
+	return false;
+}
+
+static bool
+load_segments(struct vmmap_map *map, uint64_t (**segs)[3], size_t *n)
+{
+	struct vmmap_error *err = source_load_segments(map->src, segs, n);
+	if (err) {
+		vmmap_error_destroy(err);
+		return false;
+	}
+	return true;
+}
+
+/* kdump's ELF vmcore (/proc/vmcore) describes RAM at its direct-map
+ * address. QEMU's and makedumpfile's ELF files set p_vaddr = p_paddr or
+ * 0: those segments say nothing and are skipped. */
+bool
+phdrs_direct_map_base(struct vmmap_map *map, uint64_t *base)
+{
+	uint64_t (*segs)[3];
+	size_t n;
+	if (!load_segments(map, &segs, &n))
+		return false;
+	uint64_t found = 0;
+	bool have = false, agree = true;
+	uint64_t half = x86_64_user_end((int)map->k.pgtable_levels.value);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t va = segs[i][0], pa = segs[i][1];
+		if (va <= half || kimage_contains(va) || va == pa || va < pa)
+			continue;
+		if (have && va - pa != found)
+			agree = false;
+		found = va - pa;
+		have = true;
+	}
+	free(segs);
+	if (have && agree)
+		*base = found;
+	return have && agree;
+}
+
+bool
+phdrs_phys_base(struct vmmap_map *map, uint64_t *phys_base)
+{
+	uint64_t (*segs)[3];
+	size_t n;
+	if (!load_segments(map, &segs, &n))
+		return false;
+	bool have = false;
+	for (size_t i = 0; i < n && !have; i++) {
+		if (!kimage_contains(segs[i][0]))
+			continue;
+		*phys_base = segs[i][1] - (segs[i][0] - X86_64_START_KERNEL_MAP);
+		have = true;
+	}
+	free(segs);
+	return have;
+}

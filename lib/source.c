@@ -1,0 +1,104 @@
+#include "config.h"
+
+#include "source.h"
+
+#include <stdlib.h>
+
+#include "error.h"
+
+struct vmmap_error *
+vmmap_source_create(const struct vmmap_source_ops *ops, void *arg,
+		    struct vmmap_source **ret)
+{
+	if (!ops || !ops->read_phys)
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT,
+					  "a source needs a read_phys operation");
+	struct vmmap_source *src = calloc(1, sizeof(*src));
+	if (!src)
+		return &vmmap_enomem;
+	src->ops = ops;
+	src->arg = arg;
+	pthread_mutex_init(&src->lock, NULL);
+	*ret = src;
+	return NULL;
+}
+
+void
+vmmap_source_destroy(struct vmmap_source *src)
+{
+	if (!src)
+		return;
+	if (src->ops->destroy)
+		src->ops->destroy(src->arg);
+	pthread_mutex_destroy(&src->lock);
+	free(src);
+}
+
+static struct vmmap_error *
+missing_op(struct vmmap_source *src, const char *what)
+{
+	return vmmap_error_format(VMMAP_ERROR_NOT_FOUND,
+				  "source %s cannot %s", src->ops->name, what);
+}
+
+struct vmmap_error *
+source_read_phys(struct vmmap_source *src, uint64_t addr, void *buf,
+		 size_t len)
+{
+	pthread_mutex_lock(&src->lock);
+	struct vmmap_error *err = src->ops->read_phys(src->arg, addr, buf, len);
+	pthread_mutex_unlock(&src->lock);
+	return err;
+}
+
+struct vmmap_error *
+source_read_u64_phys(struct vmmap_source *src, uint64_t addr, uint64_t *ret)
+{
+	/* x86_64 is little-endian, as is every host we build on; the
+	 * dump source already returns memory in dump byte order. */
+	return source_read_phys(src, addr, ret, sizeof(*ret));
+}
+
+struct vmmap_error *
+source_page_walk(struct vmmap_source *src, uint64_t vaddr, uint64_t *paddr)
+{
+	if (!src->ops->page_walk)
+		return missing_op(src, "walk page tables");
+	pthread_mutex_lock(&src->lock);
+	struct vmmap_error *err = src->ops->page_walk(src->arg, vaddr, paddr);
+	pthread_mutex_unlock(&src->lock);
+	return err;
+}
+
+struct vmmap_error *
+source_vmcoreinfo(struct vmmap_source *src, char **text)
+{
+	if (!src->ops->vmcoreinfo)
+		return missing_op(src, "provide VMCOREINFO");
+	pthread_mutex_lock(&src->lock);
+	struct vmmap_error *err = src->ops->vmcoreinfo(src->arg, text);
+	pthread_mutex_unlock(&src->lock);
+	return err;
+}
+
+struct vmmap_error *
+source_symbol(struct vmmap_source *src, const char *name, uint64_t *addr)
+{
+	if (!src->ops->symbol)
+		return missing_op(src, "look up symbols");
+	pthread_mutex_lock(&src->lock);
+	struct vmmap_error *err = src->ops->symbol(src->arg, name, addr);
+	pthread_mutex_unlock(&src->lock);
+	return err;
+}
+
+struct vmmap_error *
+source_load_segments(struct vmmap_source *src, uint64_t (**segs)[3], size_t *n)
+{
+	if (!src->ops->load_segments)
+		return missing_op(src, "list ELF load segments");
+	pthread_mutex_lock(&src->lock);
+	struct vmmap_error *err = src->ops->load_segments(src->arg, segs, n);
+	pthread_mutex_unlock(&src->lock);
+	return err;
+}

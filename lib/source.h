@@ -1,0 +1,29 @@
+/* Internal view of a source: thin wrappers that tolerate missing
+ * optional operations and serialise access (libkdumpfile contexts are
+ * not thread-safe). */
+#ifndef VMMAP_SOURCE_H
+#define VMMAP_SOURCE_H
+
+#include <pthread.h>
+#include <vmmap/vmmap.h>
+
+struct vmmap_source {
+	const struct vmmap_source_ops *ops;
+	void *arg;
+	pthread_mutex_t lock;
+};
+
+struct vmmap_error *source_read_phys(struct vmmap_source *src, uint64_t addr,
+				     void *buf, size_t len);
+struct vmmap_error *source_read_u64_phys(struct vmmap_source *src,
+					 uint64_t addr, uint64_t *ret);
+/* NULL op: VMMAP_ERROR_NOT_FOUND. */
+struct vmmap_error *source_page_walk(struct vmmap_source *src, uint64_t vaddr,
+				     uint64_t *paddr);
+struct vmmap_error *source_vmcoreinfo(struct vmmap_source *src, char **text);
+struct vmmap_error *source_symbol(struct vmmap_source *src, const char *name,
+				  uint64_t *addr);
+struct vmmap_error *source_load_segments(struct vmmap_source *src,
+					 uint64_t (**segs)[3], size_t *n);
+
+#endif

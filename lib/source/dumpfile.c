@@ -1,0 +1,255 @@
+/*
+ * The dump-file source: libkdumpfile reads every dump format (ELF,
+ * compressed kdump, flattened, sadump), libaddrxlat walks the page
+ * tables, libelf lists an ELF dump's program headers.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <libkdumpfile/kdumpfile.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../error.h"
+#include "../source.h"
+
+struct dumpfile {
+	char *path;
+	int fd;
+	kdump_ctx_t *kctx;
+	addrxlat_ctx_t *axctx;
+	addrxlat_sys_t *axsys;
+};
+
+static void
+dumpfile_destroy(void *arg)
+{
+	struct dumpfile *df = arg;
+	if (df->axctx)
+		addrxlat_ctx_decref(df->axctx);
+	if (df->axsys)
+		addrxlat_sys_decref(df->axsys);
+	if (df->kctx)
+		kdump_free(df->kctx);
+	if (df->fd >= 0)
+		close(df->fd);
+	free(df->path);
+	free(df);
+}
+
+static struct vmmap_error *
+kdump_error(struct dumpfile *df, kdump_status status, const char *what)
+{
+	enum vmmap_error_code code = VMMAP_ERROR_FORMAT;
+	if (status == KDUMP_ERR_NODATA)
+		code = VMMAP_ERROR_FAULT;
+	else if (status == KDUMP_ERR_SYSTEM)
+		return &vmmap_enomem;
+	else if (status == KDUMP_ERR_NOKEY)
+		code = VMMAP_ERROR_NOT_FOUND;
+	return vmmap_error_format(code, "%s: %s", what, kdump_get_err(df->kctx));
+}
+
+static struct vmmap_error *
+dumpfile_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct dumpfile *df = arg;
+	size_t got = len;
+	/* MACHPHYSADDR: same space as kernel-physical on x86_64 without
+	 * Xen, and usable before the translation system is complete. */
+	kdump_status st = kdump_read(df->kctx, KDUMP_MACHPHYSADDR, addr, buf,
+				     &got);
+	if (st == KDUMP_OK)
+		return NULL;
+	return vmmap_error_format(
+		st == KDUMP_ERR_SYSTEM ? VMMAP_ERROR_NOMEM : VMMAP_ERROR_FAULT,
+		"cannot read %zu bytes at physical 0x%llx: %s", len,
+		(unsigned long long)addr, kdump_get_err(df->kctx));
+}
+
+static struct vmmap_error *
+dumpfile_page_walk(void *arg, uint64_t vaddr, uint64_t *paddr)
+{
+	struct dumpfile *df = arg;
+	const addrxlat_meth_t *meth =
+		addrxlat_sys_get_meth(df->axsys, ADDRXLAT_SYS_METH_PGT);
+	if (!meth || meth->kind != ADDRXLAT_PGT)
+		return vmmap_error_create(VMMAP_ERROR_NOT_FOUND,
+					  "no kernel page table known to libaddrxlat");
+	addrxlat_step_t step = {
+		.ctx = df->axctx,
+		.sys = df->axsys,
+		.meth = meth,
+	};
+	step.base.addr = vaddr;
+	step.base.as = ADDRXLAT_KVADDR;
+	addrxlat_ctx_clear_err(df->axctx);
+	/* addrxlat_walk() launches from step.base itself. */
+	addrxlat_status st = addrxlat_walk(&step);
+	if (st != ADDRXLAT_OK)
+		return vmmap_error_format(
+			st == ADDRXLAT_ERR_NOMEM ? VMMAP_ERROR_NOMEM
+						 : VMMAP_ERROR_FAULT,
+			"page walk of 0x%llx: %s", (unsigned long long)vaddr,
+			addrxlat_ctx_get_err(df->axctx));
+	*paddr = step.base.addr;
+	return NULL;
+}
+
+static struct vmmap_error *
+dumpfile_vmcoreinfo(void *arg, char **text)
+{
+	struct dumpfile *df = arg;
+	kdump_status st = kdump_vmcoreinfo_raw(df->kctx, text);
+	if (st != KDUMP_OK)
+		return vmmap_error_format(
+			st == KDUMP_ERR_SYSTEM ? VMMAP_ERROR_NOMEM
+					      : VMMAP_ERROR_VMCOREINFO,
+			"%s: the dump carries no VMCOREINFO (%s)", df->path,
+			kdump_get_err(df->kctx));
+	return NULL;
+}
+
+static struct vmmap_error *
+dumpfile_load_segments(void *arg, uint64_t (**segs)[3], size_t *n)
+{
+	struct dumpfile *df = arg;
+	struct vmmap_error *err = NULL;
+	Elf *elf = elf_begin(df->fd, ELF_C_READ, NULL);
+	size_t phnum;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &phnum)) {
+		err = vmmap_error_create(VMMAP_ERROR_NOT_FOUND,
+					 "the dump is not an ELF file");
+		goto out;
+	}
+	uint64_t (*out)[3] = calloc(phnum ? phnum : 1, sizeof(*out));
+	if (!out) {
+		err = &vmmap_enomem;
+		goto out;
+	}
+	size_t count = 0;
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr phdr;
+		if (!gelf_getphdr(elf, i, &phdr) || phdr.p_type != PT_LOAD)
+			continue;
+		out[count][0] = phdr.p_vaddr;
+		out[count][1] = phdr.p_paddr;
+		out[count][2] = phdr.p_memsz;
+		count++;
+	}
+	*segs = out;
+	*n = count;
+out:
+	if (elf)
+		elf_end(elf);
+	return err;
+}
+
+static const struct vmmap_source_ops dumpfile_ops = {
+	.name = "libkdumpfile",
+	.read_phys = dumpfile_read_phys,
+	.page_walk = dumpfile_page_walk,
+	.vmcoreinfo = dumpfile_vmcoreinfo,
+	.load_segments = dumpfile_load_segments,
+	.destroy = dumpfile_destroy,
+};
+
+static struct vmmap_error *
+check_arch(struct dumpfile *df)
+{
+	const char *arch = NULL;
+	kdump_status st = kdump_get_string_attr(df->kctx, KDUMP_ATTR_ARCH_NAME,
+						&arch);
+	if (st != KDUMP_OK || !arch)
+		return vmmap_error_format(VMMAP_ERROR_FORMAT,
+					  "%s: cannot tell the dump's architecture",
+					  df->path);
+	if (strcmp(arch, KDUMP_ARCH_X86_64) != 0)
+		return vmmap_error_format(VMMAP_ERROR_UNSUPPORTED,
+					  "%s: a dump of a %s machine; vmmap reads x86_64 dumps only",
+					  df->path, arch);
+	return NULL;
+}
+
+static struct vmmap_error *
+open_file(struct dumpfile *df)
+{
+	df->fd = open(df->path, O_RDONLY | O_CLOEXEC);
+	if (df->fd < 0)
+		return vmmap_error_format(VMMAP_ERROR_OS, "%s: %s", df->path,
+					  strerror(errno));
+	struct stat st;
+	if (fstat(df->fd, &st) < 0)
+		return vmmap_error_format(VMMAP_ERROR_OS, "%s: %s", df->path,
+					  strerror(errno));
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return vmmap_error_format(VMMAP_ERROR_FORMAT,
+					  "%s: not a regular file", df->path);
+	if (st.st_size == 0)
+		return vmmap_error_format(VMMAP_ERROR_FORMAT,
+					  "%s: empty file, not a dump", df->path);
+	return NULL;
+}
+
+struct vmmap_error *
+vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
+{
+	struct dumpfile *df = calloc(1, sizeof(*df));
+	if (!df)
+		return &vmmap_enomem;
+	df->fd = -1;
+	struct vmmap_error *err = NULL;
+	df->path = strdup(path);
+	if (!df->path) {
+		err = &vmmap_enomem;
+		goto fail;
+	}
+	err = open_file(df);
+	if (err)
+		goto fail;
+	df->kctx = kdump_new();
+	if (!df->kctx) {
+		err = &vmmap_enomem;
+		goto fail;
+	}
+	/* Never let libkdumpfile guess missing pages as zeroes. */
+	kdump_set_number_attr(df->kctx, KDUMP_ATTR_ZERO_EXCLUDED, 0);
+	kdump_status st = kdump_open_fd(df->kctx, df->fd);
+	if (st != KDUMP_OK) {
+		err = vmmap_error_format(VMMAP_ERROR_FORMAT,
+					 "%s: not a readable dump: %s", path,
+					 kdump_get_err(df->kctx));
+		goto fail;
+	}
+	err = check_arch(df);
+	if (err)
+		goto fail;
+	/* Some formats (compressed kdump) leave the OS unset; VMCOREINFO
+	 * and the Linux translation system need it. */
+	st = kdump_set_string_attr(df->kctx, KDUMP_ATTR_OSTYPE, "linux");
+	if (st != KDUMP_OK) {
+		err = kdump_error(df, st, path);
+		goto fail;
+	}
+	st = kdump_get_addrxlat(df->kctx, &df->axctx, &df->axsys);
+	if (st != KDUMP_OK) {
+		err = kdump_error(df, st, path);
+		goto fail;
+	}
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		err = vmmap_error_create(VMMAP_ERROR_OS, "libelf is too old");
+		goto fail;
+	}
+	err = vmmap_source_create(&dumpfile_ops, df, ret);
+	if (err)
+		goto fail;
+	return NULL;
+fail:
+	dumpfile_destroy(df);
+	return err;
+}

@@ -1,0 +1,266 @@
+/*
+ * kallsyms decoder (format of scripts/kallsyms.c, kernel/kallsyms.c):
+ *  - kallsyms_names: per symbol a length (one byte; two when the first
+ *    has bit 7 set, 6.1+), then that many token indices;
+ *  - kallsyms_token_table: 256 NUL-terminated strings, located by the
+ *    u16 array kallsyms_token_index;
+ *  - the first character of a decoded name is its nm type letter;
+ *  - addresses: kallsyms_addresses[i], or with base-relative tables
+ *    kallsyms_offsets[i] (s32) from kallsyms_relative_base. With
+ *    KALLSYMS_ABSOLUTE_PERCPU (x86_64 SMP) an offset >= 0 is an
+ *    absolute value and a negative one means relative_base - 1 - off.
+ * Which rule applies is decided by checking _stext against VMCOREINFO.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../error.h"
+#include "../kallsyms.h"
+#include "../layout/x86_64.h"
+
+#define KALLSYMS_MAX_SYMS (4u << 20)
+#define KALLSYMS_NAME_MAX 1024
+#define TOKEN_TABLE_MAX 16384
+#define CHUNK 4096
+
+/* Reads the names table a page at a time. */
+struct stream {
+	kallsyms_read_fn *read;
+	void *arg;
+	uint64_t next;		/* address of buf[len] */
+	uint8_t buf[CHUNK];
+	size_t pos, len;
+};
+
+static struct vmmap_error *
+stream_byte(struct stream *s, uint8_t *ret)
+{
+	if (s->pos == s->len) {
+		/* Read up to the next page boundary, so that one
+		 * missing page is not hit before it is needed. */
+		size_t n = CHUNK - (s->next & (CHUNK - 1));
+		struct vmmap_error *err = s->read(s->arg, s->next, s->buf, n);
+		if (err)
+			return vmmap_error_prefix(err, "kallsyms_names");
+		s->next += n;
+		s->pos = 0;
+		s->len = n;
+	}
+	*ret = s->buf[s->pos++];
+	return NULL;
+}
+
+struct tokens {
+	char *table;		/* NUL-terminated copy of the token table */
+	uint16_t index[256];
+	size_t size;
+};
+
+static struct vmmap_error *
+read_tokens(const struct kallsyms_location *loc, kallsyms_read_fn *read,
+	    void *arg, struct tokens *tok)
+{
+	struct vmmap_error *err =
+		read(arg, loc->token_index, tok->index, sizeof(tok->index));
+	if (err)
+		return vmmap_error_prefix(err, "kallsyms_token_index");
+	size_t need = 0;
+	for (int i = 0; i < 256; i++)
+		if (tok->index[i] > need)
+			need = tok->index[i];
+	/* The last token starts at index[max]; tokens are short. */
+	tok->size = need + 256;
+	if (tok->size > TOKEN_TABLE_MAX)
+		return vmmap_error_create(VMMAP_ERROR_FORMAT,
+					  "kallsyms_token_index points outside any plausible token table");
+	tok->table = calloc(1, tok->size + 1);
+	if (!tok->table)
+		return &vmmap_enomem;
+	/* The table may end close to an unreadable page: shrink. */
+	size_t size = tok->size;
+	while (size > need + 1) {
+		err = read(arg, loc->token_table, tok->table, size);
+		if (!err)
+			break;
+		vmmap_error_destroy(err);
+		err = NULL;
+		size = size > need + 64 ? size - 64 : need + 1;
+	}
+	if (size <= need + 1) {
+		err = read(arg, loc->token_table, tok->table, size);
+		if (err)
+			return vmmap_error_prefix(err, "kallsyms_token_table");
+	}
+	tok->size = size;
+	return NULL;
+}
+
+static struct vmmap_error *
+decode_name(struct stream *s, const struct tokens *tok, char *name,
+	    size_t *namelen)
+{
+	uint8_t b;
+	struct vmmap_error *err = stream_byte(s, &b);
+	if (err)
+		return err;
+	size_t len = b;
+	if (b & 0x80) {
+		err = stream_byte(s, &b);
+		if (err)
+			return err;
+		len = (len & 0x7f) | ((size_t)b << 7);
+	}
+	size_t out = 0;
+	for (size_t i = 0; i < len; i++) {
+		err = stream_byte(s, &b);
+		if (err)
+			return err;
+		const char *t = tok->table + tok->index[b];
+		size_t tlen = strnlen(t, tok->size - tok->index[b]);
+		if (out + tlen >= KALLSYMS_NAME_MAX)
+			return vmmap_error_create(VMMAP_ERROR_FORMAT,
+						  "kallsyms_names holds a name longer than any kernel symbol");
+		memcpy(name + out, t, tlen);
+		out += tlen;
+	}
+	if (out < 2)
+		return vmmap_error_create(VMMAP_ERROR_FORMAT,
+					  "kallsyms_names holds an empty name");
+	name[out] = '\0';
+	*namelen = out;
+	return NULL;
+}
+
+enum offset_rule { ABSOLUTE_PERCPU, RELATIVE };
+
+static uint64_t
+offset_to_addr(int32_t off, uint64_t base, enum offset_rule rule)
+{
+	if (rule == RELATIVE)
+		return base + (uint32_t)off;
+	if (off >= 0)
+		return (uint64_t)off;
+	return base - 1 - (int64_t)off;
+}
+
+/* Pick the offset rule under which _stext lands where VMCOREINFO (or
+ * failing that, the kernel image mapping) says it is. */
+static struct vmmap_error *
+choose_rule(const struct kallsyms_location *loc, int32_t stext_off,
+	    uint64_t base, enum offset_rule *rule)
+{
+	enum offset_rule rules[] = { ABSOLUTE_PERCPU, RELATIVE };
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t a = offset_to_addr(stext_off, base, rules[i]);
+		if (loc->stext ? a == loc->stext : a >= X86_64_START_KERNEL_MAP) {
+			*rule = rules[i];
+			return NULL;
+		}
+	}
+	return vmmap_error_format(VMMAP_ERROR_FORMAT,
+				  "kallsyms tables decode _stext to neither 0x%llx nor a kernel-image address",
+				  (unsigned long long)loc->stext);
+}
+
+struct raw_symbol {
+	uint32_t name_off;
+	int32_t offset;
+	uint64_t addr;
+};
+
+static struct vmmap_error *
+read_addresses(const struct kallsyms_location *loc, kallsyms_read_fn *read,
+	       void *arg, uint32_t num, void **ret)
+{
+	size_t elem = loc->addresses ? 8 : 4;
+	void *buf = malloc((size_t)num * elem);
+	if (!buf)
+		return &vmmap_enomem;
+	uint64_t at = loc->addresses ? loc->addresses : loc->offsets;
+	struct vmmap_error *err = read(arg, at, buf, (size_t)num * elem);
+	if (err) {
+		free(buf);
+		return vmmap_error_prefix(err, loc->addresses ? "kallsyms_addresses"
+							      : "kallsyms_offsets");
+	}
+	*ret = buf;
+	return NULL;
+}
+
+struct vmmap_error *
+kallsyms_decode(const struct kallsyms_location *loc, kallsyms_read_fn *read,
+		void *arg, struct symtab *out)
+{
+	uint32_t num;
+	struct vmmap_error *err = read(arg, loc->num_syms, &num, sizeof(num));
+	if (err)
+		return vmmap_error_prefix(err, "kallsyms_num_syms");
+	if (num == 0 || num > KALLSYMS_MAX_SYMS)
+		return vmmap_error_format(VMMAP_ERROR_FORMAT,
+					  "kallsyms_num_syms is %u, not a plausible symbol count",
+					  num);
+	uint64_t base = 0;
+	if (!loc->addresses) {
+		err = read(arg, loc->relative_base, &base, sizeof(base));
+		if (err)
+			return vmmap_error_prefix(err, "kallsyms_relative_base");
+	}
+	struct tokens tok = { 0 };
+	void *addrs = NULL;
+	struct stream *s = NULL;
+	char *name = malloc(KALLSYMS_NAME_MAX);
+	err = read_tokens(loc, read, arg, &tok);
+	if (!err)
+		err = read_addresses(loc, read, arg, num, &addrs);
+	if (!err && !(s = calloc(1, sizeof(*s))))
+		err = &vmmap_enomem;
+	if (!err && !name)
+		err = &vmmap_enomem;
+	if (err)
+		goto out;
+	s->read = read;
+	s->arg = arg;
+	s->next = loc->names;
+	/* First pass: names with raw offsets; addresses once the rule is
+	 * known. */
+	bool have_rule = loc->addresses != 0;
+	enum offset_rule rule = ABSOLUTE_PERCPU;
+	size_t first = out->n;
+	for (uint32_t i = 0; i < num; i++) {
+		size_t len = 0;
+		err = decode_name(s, &tok, name, &len);
+		if (err)
+			goto out;
+		uint64_t addr;
+		if (loc->addresses)
+			addr = ((uint64_t *)addrs)[i];
+		else
+			addr = (uint64_t)(int64_t)((int32_t *)addrs)[i];
+		if (!have_rule && strcmp(name + 1, "_stext") == 0) {
+			err = choose_rule(loc, (int32_t)addr, base, &rule);
+			if (err)
+				goto out;
+			have_rule = true;
+		}
+		err = symtab_add(out, addr, name[0], name + 1, len - 1);
+		if (err)
+			goto out;
+	}
+	if (!have_rule) {
+		err = vmmap_error_create(VMMAP_ERROR_FORMAT,
+					 "kallsyms tables have no _stext");
+		goto out;
+	}
+	if (!loc->addresses)
+		for (size_t i = first; i < out->n; i++)
+			out->entries[i].addr = offset_to_addr(
+				(int32_t)out->entries[i].addr, base, rule);
+out:
+	free(tok.table);
+	free(addrs);
+	free(s);
+	free(name);
+	return err;
+}

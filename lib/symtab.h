@@ -1,0 +1,40 @@
+/* A kernel symbol table: names and runtime addresses, from whichever
+ * source had them (kallsyms in the dump, a vmlinux, a System.map). */
+#ifndef VMMAP_SYMTAB_H
+#define VMMAP_SYMTAB_H
+
+#include <stdint.h>
+#include <vmmap/vmmap.h>
+
+struct symtab_entry {
+	uint64_t addr;
+	char type;		/* nm-style type letter, '?' if unknown */
+	const char *name;	/* points into the table's string pool */
+};
+
+struct symtab {
+	struct symtab_entry *entries;
+	size_t n, cap;
+	char *pool;
+	size_t pool_len, pool_cap;
+	enum vmmap_provenance source;
+	bool sorted;
+};
+
+void symtab_init(struct symtab *st, enum vmmap_provenance source);
+void symtab_fini(struct symtab *st);
+struct vmmap_error *symtab_add(struct symtab *st, uint64_t addr, char type,
+			       const char *name, size_t namelen);
+/* Sort by address; call once after the last symtab_add(). */
+void symtab_finish(struct symtab *st);
+/* The first symbol with this name, or NULL. */
+const struct symtab_entry *symtab_by_name(const struct symtab *st,
+					  const char *name);
+/* The last text/data symbol at or below addr, or NULL. */
+const struct symtab_entry *symtab_by_addr(const struct symtab *st,
+					  uint64_t addr);
+/* Add offset to every symbol in [lo, hi] (KASLR relocation). */
+void symtab_relocate(struct symtab *st, uint64_t lo, uint64_t hi,
+		     uint64_t offset);
+
+#endif

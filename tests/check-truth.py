@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Compare `vmmap map/addr --json` on a dump with a truth file.
+
+The truth file (fixtures/*/truth.json) holds what the kernel said about
+itself (real fixtures: captured inside the running guest) or values
+worked out by hand from the kernel sources (synthetic fixtures); it is
+never produced by vmmap. Output is TAP, one test per fact and address.
+
+usage: check-truth.py VMMAP TRUTH DUMP [--vmlinux FILE] [--label TEXT]
+"""
+import json
+import subprocess
+import sys
+
+
+def run(cmd, stdin=None):
+    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("%s exited %d: %s" % (" ".join(cmd), p.returncode,
+                                                  p.stderr.strip()))
+    return json.loads(p.stdout)
+
+
+def main():
+    args = sys.argv[1:]
+    label = ""
+    if "--label" in args:
+        i = args.index("--label")
+        label = args[i + 1] + ": "
+        del args[i:i + 2]
+    vmmap, truth_path, dump = args[:3]
+    extra = args[3:]
+    truth = json.load(open(truth_path))
+    results = []
+
+    def check(ok, what):
+        results.append((ok, label + what))
+
+    try:
+        got = run([vmmap, "map", dump, "--json"] + extra)
+        addrs = [a["address"] for a in truth["addresses"]]
+        annotated = run([vmmap, "addr", dump, "-", "--json"] + extra,
+                        stdin="\n".join(addrs))["addresses"]
+    except Exception as e:  # the whole fixture failed: one failing test
+        print("1..1\nnot ok 1 - %s%s" % (label, e))
+        return 1
+    k = got["kernel"]
+    want_exact = truth.get("exact_without_symbols", {})
+    for key, want in truth["kernel"].items():
+        if want is None or key not in k:
+            continue
+        if key in want_exact and not want_exact[key]:
+            # The truth says this fact cannot be known from this input:
+            # vmmap must say it is not exact.
+            check(k["exact"].get(key) is False,
+                  "%s flagged as a guess (source %s)" % (key, k["sources"].get(key)))
+            continue
+        if isinstance(want, str) and want.startswith("0x"):
+            ok = int(k[key], 16) == int(want, 16)
+        else:
+            ok = k[key] == want
+        check(ok, "kernel.%s = %s (vmmap: %s from %s)" % (
+            key, want, k[key], k["sources"].get(key, "-")))
+    regions = {r["name"]: r for r in got["regions"]}
+    for want in truth.get("regions", []):
+        r = regions.get(want["name"])
+        ok = r is not None and int(r["start"], 16) == int(want["start"], 16) \
+            and int(r["end"], 16) == int(want["end"], 16)
+        if ok and "exact" in want:
+            ok = r["exact"] == want["exact"]
+        check(ok, "region %s %s-%s (vmmap: %s)" % (
+            want["name"], want["start"], want["end"],
+            "%s-%s" % (r["start"], r["end"]) if r else "missing"))
+    for want, a in zip(truth["addresses"], annotated):
+        ok = a["region"] == want["region"] and \
+            int(a["address"], 16) == int(want["address"], 16)
+        if ok and "phys" in want:
+            ok = "phys" in a and int(a["phys"], 16) == int(want["phys"], 16)
+        if ok and want.get("no_phys"):
+            ok = "phys" not in a
+        check(ok, "%s in %s%s (vmmap: %s%s) [%s]" % (
+            want["address"], want["region"],
+            " phys " + want["phys"] if "phys" in want else "",
+            a["region"], " phys " + a["phys"] if "phys" in a else "",
+            want.get("why", "")))
+    print("1..%d" % len(results))
+    for i, (ok, what) in enumerate(results, 1):
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
+    return 0 if all(ok for ok, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
