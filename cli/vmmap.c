@@ -27,6 +27,15 @@ struct options {
 	int nargs;
 };
 
+/* Usage errors: one line on stderr, exit 2. */
+static int
+usage_error(const char *what)
+{
+	fprintf(stderr, "vmmap: %s (usage: vmmap map|addr|annotate DUMP ...; see vmmap --help)\n",
+		what);
+	return EXIT_USAGE;
+}
+
 static void
 usage(FILE *f)
 {
@@ -60,6 +69,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
+	opterr = 0;
 	/* '+' would stop at the first operand; permute so options may
 	 * follow the dump. '-' alone stays an operand. */
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
@@ -68,7 +78,10 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'j': o->json = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("vmmap %s\n", PACKAGE_VERSION); exit(0);
-		default: return -1;
+		default:
+			fprintf(stderr, "vmmap: unknown option '%s' (see vmmap --help)\n",
+				argv[optind - 1]);
+			exit(EXIT_USAGE);
 		}
 	}
 	if (argc - optind < 2)
@@ -245,10 +258,8 @@ int
 main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	if (parse_options(argc, argv, &o) < 0) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (parse_options(argc, argv, &o) < 0)
+		return usage_error("a command and a dump are needed");
 	int (*cmd)(struct vmmap_map *, const struct options *);
 	if (strcmp(o.command, "map") == 0)
 		cmd = cmd_map;
@@ -257,16 +268,14 @@ main(int argc, char **argv)
 	else if (strcmp(o.command, "annotate") == 0)
 		cmd = cmd_annotate;
 	else {
-		fprintf(stderr, "vmmap: unknown command '%s'\n", o.command);
-		usage(stderr);
+		fprintf(stderr, "vmmap: unknown command '%s' (see vmmap --help)\n", o.command);
 		return EXIT_USAGE;
 	}
 	bool args_ok = cmd == cmd_map ? o.nargs == 0
 		     : cmd == cmd_addr ? o.nargs > 0 : o.nargs <= 1;
-	if (!args_ok) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (!args_ok)
+		return usage_error(cmd == cmd_addr ? "addr needs at least one address"
+						   : "too many operands");
 	struct vmmap_source *src;
 	struct vmmap_map *map;
 	int rc = open_map(&o, &src, &map);

@@ -183,8 +183,9 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 	const struct vmmap_region *r = a->region;
 	if (is_hole(r))
 		return;
-	if (is_region(r, "direct_map")) {
-		/* __pa(): the direct map is linear by definition. */
+	if (is_region(r, "direct_map") && r->exact) {
+		/* __pa(): the direct map is linear by definition. Where its
+		 * extent is a guess, only the page walk may answer. */
 		a->phys = a->address - map->k.page_offset_base.value;
 		a->phys_source = map->k.page_offset_base.source;
 		a->have_phys = true;

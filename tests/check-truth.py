@@ -9,21 +9,29 @@ never produced by vmmap. Output is TAP, one test per fact and address.
 usage: check-truth.py VMMAP TRUTH DUMP [--vmlinux FILE] [--label TEXT]
 """
 import json
+import os
+import shlex
 import subprocess
 import sys
 
+# VMMAP_WRAPPER runs vmmap under a checker, e.g. valgrind.
+WRAPPER = shlex.split(os.environ.get("VMMAP_WRAPPER", ""))
+
 
 def run(cmd, stdin=None):
-    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+    p = subprocess.run(WRAPPER + cmd, input=stdin, capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError("%s exited %d: %s" % (" ".join(cmd), p.returncode,
                                                   p.stderr.strip()))
-    return json.loads(p.stdout)
+    return p.stdout
 
 
 def main():
     args = sys.argv[1:]
     label = ""
+    facts_only = "--facts-only" in args
+    if facts_only:
+        args.remove("--facts-only")
     if "--label" in args:
         i = args.index("--label")
         label = args[i + 1] + ": "
@@ -37,15 +45,19 @@ def main():
         results.append((ok, label + what))
 
     try:
-        got = run([vmmap, "map", dump, "--json"] + extra)
+        got = json.loads(run([vmmap, "map", dump, "--json"] + extra))
+        text = run([vmmap, "map", dump] + extra)
         addrs = [a["address"] for a in truth["addresses"]]
-        annotated = run([vmmap, "addr", dump, "-", "--json"] + extra,
-                        stdin="\n".join(addrs))["addresses"]
+        annotated = json.loads(run([vmmap, "addr", dump, "-", "--json"] + extra,
+                                   stdin="\n".join(addrs)))["addresses"]
     except Exception as e:  # the whole fixture failed: one failing test
         print("1..1\nnot ok 1 - %s%s" % (label, e))
         return 1
     k = got["kernel"]
-    want_exact = truth.get("exact_without_symbols", {})
+    # Facts that only a symbol source gives: without one, vmmap must
+    # flag them as guesses.
+    want_exact = {} if "--vmlinux" in extra else \
+        truth.get("exact_without_symbols", {})
     for key, want in truth["kernel"].items():
         if want is None or key not in k:
             continue
@@ -62,16 +74,19 @@ def main():
         check(ok, "kernel.%s = %s (vmmap: %s from %s)" % (
             key, want, k[key], k["sources"].get(key, "-")))
     regions = {r["name"]: r for r in got["regions"]}
-    for want in truth.get("regions", []):
+    for want in [] if facts_only else truth.get("regions", []):
         r = regions.get(want["name"])
         ok = r is not None and int(r["start"], 16) == int(want["start"], 16) \
             and int(r["end"], 16) == int(want["end"], 16)
         if ok and "exact" in want:
             ok = r["exact"] == want["exact"]
-        check(ok, "region %s %s-%s (vmmap: %s)" % (
+        line = "%016x   %016x" % (int(want["start"], 16), int(want["end"], 16))
+        ok = ok and any(l.startswith(line) and (" %s " % want["name"]) in l
+                        for l in text.splitlines())
+        check(ok, "region %s %s-%s, JSON and text (vmmap: %s)" % (
             want["name"], want["start"], want["end"],
             "%s-%s" % (r["start"], r["end"]) if r else "missing"))
-    for want, a in zip(truth["addresses"], annotated):
+    for want, a in [] if facts_only else zip(truth["addresses"], annotated):
         ok = a["region"] == want["region"] and \
             int(a["address"], 16) == int(want["address"], 16)
         if ok and "phys" in want:

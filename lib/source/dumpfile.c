@@ -176,6 +176,55 @@ check_arch(struct dumpfile *df)
 	return NULL;
 }
 
+/* libkdumpfile trusts an ELF header's class; a 32-bit header on a
+ * 64-bit body crashes it. Check class and machine first. */
+static struct vmmap_error *
+check_elf_header(struct dumpfile *df)
+{
+	unsigned char h[20];
+	if (pread(df->fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    memcmp(h, ELFMAG, SELFMAG) != 0)
+		return NULL;	/* not ELF: libkdumpfile decides */
+	if (h[EI_CLASS] != ELFCLASS64)
+		return vmmap_error_format(VMMAP_ERROR_UNSUPPORTED,
+					  "%s: a 32-bit ELF file; vmmap reads x86_64 dumps only",
+					  df->path);
+	unsigned machine = h[EI_DATA] == ELFDATA2LSB ? h[18] | h[19] << 8
+						     : h[18] << 8 | h[19];
+	if (machine != EM_X86_64)
+		return vmmap_error_format(VMMAP_ERROR_UNSUPPORTED,
+					  "%s: an ELF file of machine %u; vmmap reads x86_64 dumps only",
+					  df->path, machine);
+	return NULL;
+}
+
+/* A dump cut short (a full disk during kdump) still opens; reads past
+ * its end would come back as zeroes. Compare the ELF program headers
+ * with the file's size instead. */
+static struct vmmap_error *
+check_elf_truncation(struct dumpfile *df, uint64_t file_size)
+{
+	Elf *elf = elf_begin(df->fd, ELF_C_READ, NULL);
+	size_t phnum;
+	uint64_t need = 0;
+	if (elf && elf_kind(elf) == ELF_K_ELF && elf_getphdrnum(elf, &phnum) == 0) {
+		for (size_t i = 0; i < phnum; i++) {
+			GElf_Phdr ph;
+			if (gelf_getphdr(elf, i, &ph) && ph.p_filesz &&
+			    ph.p_offset + ph.p_filesz > need)
+				need = ph.p_offset + ph.p_filesz;
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	if (need > file_size)
+		return vmmap_error_format(VMMAP_ERROR_FORMAT,
+					  "%s: truncated: its ELF headers describe %llu bytes, the file has %llu",
+					  df->path, (unsigned long long)need,
+					  (unsigned long long)file_size);
+	return NULL;
+}
+
 static struct vmmap_error *
 open_file(struct dumpfile *df)
 {
@@ -193,7 +242,10 @@ open_file(struct dumpfile *df)
 	if (st.st_size == 0)
 		return vmmap_error_format(VMMAP_ERROR_FORMAT,
 					  "%s: empty file, not a dump", df->path);
-	return NULL;
+	struct vmmap_error *err = check_elf_header(df);
+	if (!err)
+		err = check_elf_truncation(df, (uint64_t)st.st_size);
+	return err;
 }
 
 struct vmmap_error *
@@ -204,6 +256,10 @@ vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
 		return &vmmap_enomem;
 	df->fd = -1;
 	struct vmmap_error *err = NULL;
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		free(df);
+		return vmmap_error_create(VMMAP_ERROR_OS, "libelf is too old");
+	}
 	df->path = strdup(path);
 	if (!df->path) {
 		err = &vmmap_enomem;
@@ -238,11 +294,16 @@ vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
 	}
 	st = kdump_get_addrxlat(df->kctx, &df->axctx, &df->axsys);
 	if (st != KDUMP_OK) {
-		err = kdump_error(df, st, path);
-		goto fail;
+		/* A 4.14-4.16 kernel has no NUMBER(pgtable_l5_enabled);
+		 * without CPU registers libaddrxlat cannot choose the paging
+		 * depth. Retry with 4-level as its default (the default
+		 * wins over detection, so only after a failure). */
+		kdump_clear_err(df->kctx);
+		kdump_set_number_attr(df->kctx, KDUMP_ATTR_XLAT_DEFAULT ".virt_bits", 48);
+		st = kdump_get_addrxlat(df->kctx, &df->axctx, &df->axsys);
 	}
-	if (elf_version(EV_CURRENT) == EV_NONE) {
-		err = vmmap_error_create(VMMAP_ERROR_OS, "libelf is too old");
+	if (st != KDUMP_OK) {
+		err = kdump_error(df, st, path);
 		goto fail;
 	}
 	err = vmmap_source_create(&dumpfile_ops, df, ret);

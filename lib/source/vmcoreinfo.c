@@ -245,8 +245,13 @@ vmcoreinfo_number(const struct vmcoreinfo *vi, const char *name, int64_t *ret)
 	struct vmmap_error *err = lookup(vi, key, &v);
 	if (err)
 		return err;
-	if (!parse_dec_i64(v, strlen(v), ret))
-		return bad_value(key, v, "a 64-bit decimal number");
+	/* Decimal as a rule; some arch code prints hex, e.g.
+	 * NUMBER(VMALLOC_START)=0x... (6.9+). */
+	uint64_t u;
+	if (v[0] == '0' && v[1] == 'x' && parse_hex_u64(v + 2, strlen(v + 2), &u))
+		*ret = (int64_t)u;
+	else if (!parse_dec_i64(v, strlen(v), ret))
+		return bad_value(key, v, "a 64-bit number");
 	return NULL;
 }
 
