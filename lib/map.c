@@ -68,6 +68,8 @@ vmmap_map_destroy(struct vmmap_map *map)
 	vmcoreinfo_destroy(map->vi);
 	symtab_fini(&map->syms);
 	free(map->regions.r);
+	free(map->module_names);
+	free(map->module_ranges);
 	for (size_t i = 0; i < map->num_notes; i++)
 		free(map->notes[i]);
 	free(map->notes);
@@ -100,7 +102,8 @@ vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
 	    (err = facts_load_symbols(map, symbols_path)) ||
 	    (err = facts_bases(map)) ||
 	    (err = facts_era(map)) ||
-	    (err = build_regions(map))) {
+	    (err = build_regions(map)) ||
+	    (err = modules_load(map))) {
 		vmmap_map_destroy(map);
 		return err;
 	}
@@ -204,6 +207,18 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 }
 
 static void
+annotate_module(struct vmmap_map *map, struct vmmap_annotation *a)
+{
+	if (!is_region(a->region, "modules"))
+		return;
+	const char *name = modules_find(map, a->address, &a->module_offset);
+	if (!name)
+		return;
+	snprintf(a->module, sizeof(a->module), "%s", name);
+	a->have_module = true;
+}
+
+static void
 annotate_symbol(struct vmmap_map *map, struct vmmap_annotation *a)
 {
 	if (!is_region(a->region, "kernel_text"))
@@ -230,6 +245,7 @@ vmmap_map_annotate(struct vmmap_map *map, uint64_t addr, unsigned flags,
 	if (!(flags & VMMAP_ANNOTATE_NO_PHYS))
 		annotate_phys(map, out);
 	annotate_symbol(map, out);
+	annotate_module(map, out);
 	return NULL;
 }
 

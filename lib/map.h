@@ -8,6 +8,11 @@
 #include "vmcoreinfo.h"
 #include "vmlinux.h"
 
+struct module_range {
+	uint64_t start, end;	/* inclusive */
+	size_t module;		/* index into module_names */
+};
+
 struct vmmap_map {
 	struct vmmap_source *src;
 	struct vmcoreinfo *vi;
@@ -18,6 +23,10 @@ struct vmmap_map {
 	uint64_t max_physmem_bits;
 	bool kmsan;
 	struct region_list regions;
+	char (*module_names)[56];
+	size_t num_modules;
+	struct module_range *module_ranges;
+	size_t num_module_ranges;
 	char **notes;
 	size_t num_notes;
 };
@@ -40,6 +49,11 @@ bool probe_mapped(struct vmmap_map *map, uint64_t vaddr);
 bool probe_levels(struct vmmap_map *map, int *levels);
 bool phdrs_direct_map_base(struct vmmap_map *map, uint64_t *base);
 bool phdrs_phys_base(struct vmmap_map *map, uint64_t *phys_base);
+
+/* modules.c: names and ranges of loaded modules. */
+struct vmmap_error *modules_load(struct vmmap_map *map);
+const char *modules_find(const struct vmmap_map *map, uint64_t addr,
+			 uint64_t *offset);
 
 /* A symbol's runtime address from whichever symbol source we have. */
 bool map_symbol(struct vmmap_map *map, const char *name, uint64_t *addr);

@@ -175,6 +175,9 @@ vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 	if (a->have_symbol)
 		snprintf(buf, len, "%s:%s+0x%" PRIx64, a->region->name, a->symbol,
 			 a->symbol_offset);
+	else if (a->have_module)
+		snprintf(buf, len, "%s:[%s]+0x%" PRIx64, a->region->name, a->module,
+			 a->module_offset);
 	else
 		snprintf(buf, len, "%s+0x%" PRIx64 "%s", a->region->name, a->offset,
 			 a->region->exact ? "" : "?");

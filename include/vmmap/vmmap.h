@@ -183,6 +183,7 @@ struct vmmap_annotation {
 	uint64_t symbol_offset;
 	bool have_module;
 	char module[64];
+	uint64_t module_offset;		/* from the module's memory block */
 };
 
 /* Flags for vmmap_map_annotate(). */

@@ -1,0 +1,211 @@
+/*
+ * Loaded modules: names and address ranges, from the kernel's `modules`
+ * list, without debug info.
+ *
+ * struct module has begun with `enum module_state state; struct
+ * list_head list; char name[MODULE_NAME_LEN];` (offsets 0, 8, 24, with
+ * MODULE_NAME_LEN 56) since 2.6 (include/linux/module.h). Where its
+ * memory is described varies: core_layout/init_layout (4.5-6.3), then
+ * mem[MOD_MEM_NUM_TYPES] (6.4+), each an array-free { void *base;
+ * unsigned int size; ... }. Rather than tabulate offsets by version,
+ * find every offset that holds such a (base, size) pair in *all*
+ * loaded modules: a page-aligned base inside the modules area, a size
+ * that keeps it there, and one of them enclosing the struct itself.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "map.h"
+
+#define MODULE_LIST_OFFSET 8
+#define MODULE_NAME_OFFSET 24
+#define MODULE_NAME_LEN 56
+#define MODULE_SCAN 2048	/* bytes of struct module searched */
+#define MAX_MODULES 8192
+#define MAX_MODULE_SIZE (256ULL << 20)
+
+/* Read kernel virtual memory through the page tables, page by page. */
+static struct vmmap_error *
+read_kvaddr(struct vmmap_map *map, uint64_t vaddr, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	while (len) {
+		size_t n = X86_64_PAGE_SIZE - (vaddr & (X86_64_PAGE_SIZE - 1));
+		if (n > len)
+			n = len;
+		uint64_t pa;
+		struct vmmap_error *err = source_page_walk(map->src, vaddr, &pa);
+		if (!err)
+			err = source_read_phys(map->src, pa, out, n);
+		if (err)
+			return err;
+		vaddr += n;
+		out += n;
+		len -= n;
+	}
+	return NULL;
+}
+
+struct raw_module {
+	uint64_t addr;
+	uint8_t bytes[MODULE_SCAN];
+};
+
+static bool
+valid_name(const uint8_t *p)
+{
+	size_t i;
+	for (i = 0; i < MODULE_NAME_LEN && p[i]; i++)
+		if (p[i] <= 0x20 || p[i] >= 0x7f)
+			return false;
+	return i > 0 && i < MODULE_NAME_LEN;
+}
+
+/* Walk the list; false (with a note) if it does not look like one. */
+static bool
+read_module_list(struct vmmap_map *map, uint64_t lo, uint64_t hi,
+		 struct raw_module **mods, size_t *n)
+{
+	uint64_t head, next;
+	*mods = NULL;
+	*n = 0;
+	if (!map_symbol(map, "modules", &head))
+		return false;
+	struct vmmap_error *err = kimage_read_u64(&map->ki, head, &next);
+	while (!err && next != head) {
+		if (next < lo || next >= hi || *n == MAX_MODULES) {
+			map_note(map, "the modules list leaves the modules area: module names unavailable");
+			return false;
+		}
+		struct raw_module *m = realloc(*mods, (*n + 1) * sizeof(*m));
+		if (!m)
+			return false;
+		*mods = m;
+		m = &m[*n];
+		m->addr = next - MODULE_LIST_OFFSET;
+		err = read_kvaddr(map, m->addr, m->bytes, sizeof(m->bytes));
+		if (err)
+			break;
+		if (!valid_name(m->bytes + MODULE_NAME_OFFSET)) {
+			map_note(map, "a module on the list has no valid name: module names unavailable");
+			return false;
+		}
+		memcpy(&next, m->bytes + MODULE_LIST_OFFSET, 8);
+		(*n)++;
+	}
+	if (err) {
+		map_note(map, "cannot read the modules list: %s", vmmap_error_message(err));
+		vmmap_error_destroy(err);
+		return false;
+	}
+	return true;
+}
+
+static void
+pair_at(const struct raw_module *m, size_t off, uint64_t *base, uint32_t *size)
+{
+	memcpy(base, m->bytes + off, 8);
+	memcpy(size, m->bytes + off + 8, 4);
+}
+
+static bool
+offset_holds_ranges(const struct raw_module *mods, size_t n, size_t off,
+		    uint64_t lo, uint64_t hi, bool *encloses_struct)
+{
+	bool any = false, encloses = true;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t base;
+		uint32_t size;
+		pair_at(&mods[i], off, &base, &size);
+		if (base == 0 && size == 0) {
+			encloses = false;
+			continue;
+		}
+		if ((base & (X86_64_PAGE_SIZE - 1)) || base < lo || base >= hi ||
+		    size == 0 || size > MAX_MODULE_SIZE || size > hi - base)
+			return false;
+		any = true;
+		if (!(base <= mods[i].addr && mods[i].addr < base + size))
+			encloses = false;
+	}
+	*encloses_struct = any && encloses;
+	return any;
+}
+
+static struct vmmap_error *
+add_range(struct vmmap_map *map, uint64_t base, uint32_t size, size_t module)
+{
+	struct module_range *r = realloc(map->module_ranges,
+					 (map->num_module_ranges + 1) * sizeof(*r));
+	if (!r)
+		return &vmmap_enomem;
+	map->module_ranges = r;
+	r[map->num_module_ranges++] = (struct module_range){
+		.start = base, .end = base + size - 1, .module = module,
+	};
+	return NULL;
+}
+
+struct vmmap_error *
+modules_load(struct vmmap_map *map)
+{
+	uint64_t lo = X86_64_START_KERNEL_MAP + map->k.kernel_image_size.value;
+	uint64_t hi = x86_64_modules_end();
+	struct raw_module *mods;
+	size_t n;
+	struct vmmap_error *err = NULL;
+	if (!read_module_list(map, lo, hi, &mods, &n) || n == 0) {
+		free(mods);
+		return NULL;
+	}
+	size_t offsets[MODULE_SCAN / 8];
+	size_t noff = 0;
+	bool found_struct = false;
+	for (size_t off = MODULE_NAME_OFFSET + MODULE_NAME_LEN; off + 12 <= MODULE_SCAN; off += 8) {
+		bool encloses;
+		if (offset_holds_ranges(mods, n, off, lo, hi, &encloses)) {
+			offsets[noff++] = off;
+			found_struct |= encloses;
+		}
+	}
+	if (!found_struct) {
+		map_note(map, "no memory layout found in struct module: module names unavailable");
+		free(mods);
+		return NULL;
+	}
+	map->module_names = calloc(n, sizeof(*map->module_names));
+	if (!map->module_names) {
+		free(mods);
+		return &vmmap_enomem;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		memcpy(map->module_names[i], mods[i].bytes + MODULE_NAME_OFFSET, MODULE_NAME_LEN);
+		map->module_names[i][MODULE_NAME_LEN - 1] = '\0';
+		for (size_t j = 0; j < noff && !err; j++) {
+			uint64_t base;
+			uint32_t size;
+			pair_at(&mods[i], offsets[j], &base, &size);
+			if (size)
+				err = add_range(map, base, size, i);
+		}
+	}
+	map->num_modules = n;
+	free(mods);
+	return err;
+}
+
+const char *
+modules_find(const struct vmmap_map *map, uint64_t addr, uint64_t *offset)
+{
+	for (size_t i = 0; i < map->num_module_ranges; i++) {
+		const struct module_range *r = &map->module_ranges[i];
+		if (r->start <= addr && addr <= r->end) {
+			*offset = addr - r->start;
+			return map->module_names[r->module];
+		}
+	}
+	return NULL;
+}
