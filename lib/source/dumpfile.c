@@ -12,6 +12,7 @@
 #include <libkdumpfile/kdumpfile.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -176,6 +177,95 @@ check_arch(struct dumpfile *df)
 	return NULL;
 }
 
+/*
+ * makedumpfile -F writes a "flattened" stream for pipes: a 4 KiB header
+ * starting with "makedumpfile", then records of (big-endian int64
+ * offset, int64 size, data) that say where each piece belongs in the
+ * real kdump file, ended by offset -1 (makedumpfile's
+ * makedumpfile_data_header). libkdumpfile 0.5.1 does not read it, so
+ * lay the records out in an anonymous file and read that instead.
+ */
+#define FLAT_SIGNATURE "makedumpfile"
+#define FLAT_HEADER_SIZE 4096
+#define FLAT_MAX_RECORD (1ULL << 30)
+
+static bool
+is_flattened(int fd)
+{
+	char sig[16];
+	return pread(fd, sig, sizeof(sig), 0) == (ssize_t)sizeof(sig) &&
+	       memcmp(sig, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)) == 0;
+}
+
+static uint64_t
+be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static struct vmmap_error *
+unflatten(struct dumpfile *df)
+{
+	int out = memfd_create("vmmap-unflattened", MFD_CLOEXEC);
+	if (out < 0)
+		return vmmap_error_format(VMMAP_ERROR_OS, "%s: memfd_create: %s",
+					  df->path, strerror(errno));
+	struct vmmap_error *err = NULL;
+	char *buf = malloc(1 << 20);
+	off_t pos = FLAT_HEADER_SIZE;
+	if (!buf) {
+		err = &vmmap_enomem;
+		goto out;
+	}
+	for (;;) {
+		unsigned char rec[16];
+		if (pread(df->fd, rec, sizeof(rec), pos) != (ssize_t)sizeof(rec)) {
+			err = vmmap_error_format(VMMAP_ERROR_FORMAT,
+						 "%s: truncated flattened dump (no end marker)",
+						 df->path);
+			goto out;
+		}
+		int64_t offset = (int64_t)be64(rec);
+		uint64_t size = be64(rec + 8);
+		pos += sizeof(rec);
+		if (offset == -1)
+			break;
+		if (offset < 0 || size > FLAT_MAX_RECORD) {
+			err = vmmap_error_format(VMMAP_ERROR_FORMAT,
+						 "%s: corrupt flattened dump record at byte %lld",
+						 df->path, (long long)(pos - 16));
+			goto out;
+		}
+		for (uint64_t done = 0; done < size;) {
+			size_t n = size - done > (1 << 20) ? (1 << 20) : size - done;
+			if (pread(df->fd, buf, n, pos) != (ssize_t)n) {
+				err = vmmap_error_format(VMMAP_ERROR_FORMAT,
+							 "%s: truncated flattened dump", df->path);
+				goto out;
+			}
+			if (pwrite(out, buf, n, offset + done) != (ssize_t)n) {
+				err = vmmap_error_format(VMMAP_ERROR_OS, "%s: unflattening: %s",
+							 df->path, strerror(errno));
+				goto out;
+			}
+			pos += n;
+			done += n;
+		}
+	}
+out:
+	free(buf);
+	if (err) {
+		close(out);
+		return err;
+	}
+	close(df->fd);
+	df->fd = out;
+	return NULL;
+}
+
 /* libkdumpfile trusts an ELF header's class; a 32-bit header on a
  * 64-bit body crashes it. Check class and machine first. */
 static struct vmmap_error *
@@ -242,6 +332,8 @@ open_file(struct dumpfile *df)
 	if (st.st_size == 0)
 		return vmmap_error_format(VMMAP_ERROR_FORMAT,
 					  "%s: empty file, not a dump", df->path);
+	if (is_flattened(df->fd))
+		return unflatten(df);
 	struct vmmap_error *err = check_elf_header(df);
 	if (!err)
 		err = check_elf_truncation(df, (uint64_t)st.st_size);
@@ -299,6 +391,12 @@ vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
 		 * depth. Retry with 4-level as its default (the default
 		 * wins over detection, so only after a failure). */
 		kdump_clear_err(df->kctx);
+		if (df->axctx)
+			addrxlat_ctx_decref(df->axctx);
+		if (df->axsys)
+			addrxlat_sys_decref(df->axsys);
+		df->axctx = NULL;
+		df->axsys = NULL;
 		kdump_set_number_attr(df->kctx, KDUMP_ATTR_XLAT_DEFAULT ".virt_bits", 48);
 		st = kdump_get_addrxlat(df->kctx, &df->axctx, &df->axsys);
 	}
