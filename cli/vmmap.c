@@ -161,8 +161,8 @@ collect_addresses(const struct options *o, uint64_t **out, size_t *n)
 static int
 cmd_addr(struct vmmap_map *map, const struct options *o)
 {
-	uint64_t *addrs;
-	size_t n;
+	uint64_t *addrs = NULL;
+	size_t n = 0;
 	int rc = collect_addresses(o, &addrs, &n);
 	if (rc)
 		return rc;

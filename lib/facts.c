@@ -114,7 +114,7 @@ phys_base_from_vmcoreinfo(struct vmmap_map *map)
 	/* SYMBOL(phys_base) is the variable's address: translate it
 	 * through the page tables and read it. */
 	uint64_t addr, pa;
-	if (!vmcoreinfo_symbol(map->vi, "phys_base", &addr) &&
+	if (!(err = vmcoreinfo_symbol(map->vi, "phys_base", &addr)) &&
 	    !(err = source_page_walk(map->src, addr, &pa)) &&
 	    !(err = source_read_u64_phys(map->src, pa, &v))) {
 		fact_set(&map->k.phys_base, v, VMMAP_FROM_MEMORY, true);
@@ -209,12 +209,12 @@ load_kallsyms(struct vmmap_map *map)
 {
 	struct kallsyms_location loc = { 0 };
 	const struct vmcoreinfo *vi = map->vi;
-	if (vmcoreinfo_symbol(vi, "kallsyms_names", &loc.names) ||
-	    vmcoreinfo_symbol(vi, "kallsyms_num_syms", &loc.num_syms) ||
-	    vmcoreinfo_symbol(vi, "kallsyms_token_table", &loc.token_table) ||
-	    vmcoreinfo_symbol(vi, "kallsyms_token_index", &loc.token_index))
-		return vmmap_error_create(VMMAP_ERROR_NOT_FOUND, "no kallsyms in VMCOREINFO");
 	struct vmmap_error *err;
+	if ((err = vmcoreinfo_symbol(vi, "kallsyms_names", &loc.names)) ||
+	    (err = vmcoreinfo_symbol(vi, "kallsyms_num_syms", &loc.num_syms)) ||
+	    (err = vmcoreinfo_symbol(vi, "kallsyms_token_table", &loc.token_table)) ||
+	    (err = vmcoreinfo_symbol(vi, "kallsyms_token_index", &loc.token_index)))
+		return err;
 	if ((err = vmcoreinfo_symbol(vi, "kallsyms_offsets", &loc.offsets)) ||
 	    (err = vmcoreinfo_symbol(vi, "kallsyms_relative_base", &loc.relative_base))) {
 		drop(err);

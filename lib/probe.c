@@ -30,9 +30,15 @@ static bool
 root_table(struct vmmap_map *map, uint64_t *root)
 {
 	uint64_t vaddr;
-	if (vmcoreinfo_symbol(map->vi, "init_top_pgt", &vaddr) &&
-	    vmcoreinfo_symbol(map->vi, "init_level4_pgt", &vaddr))
+	struct vmmap_error *err = vmcoreinfo_symbol(map->vi, "init_top_pgt", &vaddr);
+	if (err) {
+		vmmap_error_destroy(err);
+		err = vmcoreinfo_symbol(map->vi, "init_level4_pgt", &vaddr);
+	}
+	if (err) {
+		vmmap_error_destroy(err);
 		return false;
+	}
 	if (!kimage_contains(vaddr))
 		return false;
 	*root = vaddr - X86_64_START_KERNEL_MAP + map->k.phys_base.value;

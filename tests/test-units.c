@@ -35,12 +35,12 @@ parse_fails(const char *text, enum vmmap_error_code code)
 static void
 test_vmcoreinfo(void)
 {
-	const char *text = "OSRELEASE=6.1.0\nNUMBER(phys_base)=-16777216\n"
+	static const char text[] = "OSRELEASE=6.1.0\nNUMBER(phys_base)=-16777216\n"
 			   "SYMBOL(_stext)=ffffffff81000000\nKERNELOFFSET=2c000000\n"
 			   "SIZE(page)=64\nNUMBER(big)=99999999999999999999\n"
 			   "PAGESIZE=4096\nPAGESIZE=4096\n\0garbage after NUL";
 	struct vmcoreinfo *vi;
-	struct vmmap_error *err = vmcoreinfo_parse(text, strlen(text) + 20, &vi);
+	struct vmmap_error *err = vmcoreinfo_parse(text, sizeof(text) - 1, &vi);
 	ok(!err, "well-formed VMCOREINFO parses (NUL ends it, identical duplicate allowed)");
 	if (err)
 		return;
