@@ -26,6 +26,25 @@ def run(cmd, stdin=None):
     return p.stdout
 
 
+def module_expectations(truth_path):
+    """(address, module, why) from the guest's /proc/modules and module
+    kallsyms, when the truth file has a guest capture beside it."""
+    guest = os.path.join(os.path.dirname(truth_path), "guest")
+    out = []
+    try:
+        for line in open(os.path.join(guest, "modules.txt")):
+            f = line.split()
+            if len(f) >= 6 and f[-1].startswith("0x"):
+                out.append((f[-1], f[0], "/proc/modules load address"))
+        for line in open(os.path.join(guest, "kview.txt")):
+            f = line.split()
+            if len(f) == 5 and f[0] == "MODSYM" and f[4].startswith("["):
+                out.append((f[2], f[4].strip("[]"), "module symbol " + f[1]))
+    except OSError:
+        pass
+    return out
+
+
 def main():
     args = sys.argv[1:]
     label = ""
@@ -50,6 +69,10 @@ def main():
         addrs = [a["address"] for a in truth["addresses"]]
         annotated = json.loads(run([vmmap, "addr", dump, "-", "--json"] + extra,
                                    stdin="\n".join(addrs)))["addresses"]
+        mods = [] if facts_only else module_expectations(truth_path)
+        mod_annotated = json.loads(run([vmmap, "addr", dump, "-", "--json"] + extra,
+                                       stdin="\n".join(m[0] for m in mods)))["addresses"] \
+            if mods else []
     except Exception as e:  # the whole fixture failed: one failing test
         print("1..1\nnot ok 1 - %s%s" % (label, e))
         return 1
@@ -98,6 +121,9 @@ def main():
             " phys " + want["phys"] if "phys" in want else "",
             a["region"], " phys " + a["phys"] if "phys" in a else "",
             want.get("why", "")))
+    for (addr, name, why), a in zip(mods, mod_annotated):
+        check(a.get("module") == name, "%s in module %s (vmmap: %s) [%s]" % (
+            addr, name, a.get("module", "no module"), why))
     print("1..%d" % len(results))
     for i, (ok, what) in enumerate(results, 1):
         print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
