@@ -1,0 +1,10 @@
+# Sourced by .ci/run and .ci/setup: Debian packages vmmap needs to build,
+# test and demonstrate itself.
+install_deps() {
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null &&
+	apt-get install -y -q --no-install-recommends \
+		build-essential autoconf automake libtool pkg-config \
+		libkdumpfile-dev libelf-dev libdw-dev python3 valgrind \
+		xz-utils makedumpfile >/dev/null
+}
