@@ -193,8 +193,6 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, void *file)
 	if (a->have_phys)
 		fprintf(f, "  phys 0x%" PRIx64 " pfn 0x%" PRIx64 " [%s]", a->phys, a->pfn,
 			vmmap_provenance_name(a->phys_source));
-	if (a->have_module)
-		fprintf(f, "  module %s", a->module);
 	if (!a->region->exact)
 		fprintf(f, "  (region bounds approximate)");
 	fputc('\n', f);
