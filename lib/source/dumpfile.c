@@ -31,6 +31,8 @@ static void
 dumpfile_destroy(void *arg)
 {
 	struct dumpfile *df = arg;
+	/* Translation objects before the dump context: the other order
+	 * makes addrxlat_ctx_decref() read memory kdump_free() freed. */
 	if (df->axctx)
 		addrxlat_ctx_decref(df->axctx);
 	if (df->axsys)
