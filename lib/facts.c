@@ -71,6 +71,13 @@ levels_from_vmcoreinfo(struct vmmap_map *map)
 			return vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
 						  "VMCOREINFO NUMBER(pgtable_l5_enabled)=%lld is neither 0 nor 1",
 						  (long long)l5);
+		/* The kernel's word against its page tables: a dump whose
+		 * VMCOREINFO disagrees with them is corrupt. */
+		int probed;
+		if (probe_levels(map, &probed) && probed != (l5 ? 5 : 4))
+			return vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
+						  "the dump contradicts itself: NUMBER(pgtable_l5_enabled)=%lld but the kernel page tables are %d-level",
+						  (long long)l5, probed);
 		fact_set(&map->k.pgtable_levels, l5 ? 5 : 4, VMMAP_FROM_VMCOREINFO, true);
 		return NULL;
 	}
@@ -150,6 +157,16 @@ kernel_offset_from_vmcoreinfo(struct vmmap_map *map)
 	return NULL;
 }
 
+/* AMD SME's encryption bit sits in page-table entries: strip it. */
+static void
+sme_mask_from_vmcoreinfo(struct vmmap_map *map)
+{
+	int64_t mask;
+	struct vmmap_error *err = vmcoreinfo_number(map->vi, "sme_mask", &mask);
+	map->sme_mask = err ? 0 : (uint64_t)mask;
+	vmmap_error_destroy(err);
+}
+
 struct vmmap_error *
 facts_from_vmcoreinfo(struct vmmap_map *map)
 {
@@ -166,9 +183,11 @@ facts_from_vmcoreinfo(struct vmmap_map *map)
 	map->ki.src = map->src;
 	map->ki.phys_base = map->k.phys_base.value;
 	if (!err)
-		err = levels_from_vmcoreinfo(map);
-	if (!err)
 		err = kernel_offset_from_vmcoreinfo(map);
+	if (!err)
+		sme_mask_from_vmcoreinfo(map);
+	if (!err)
+		err = levels_from_vmcoreinfo(map);
 	return err;
 }
 
@@ -358,6 +377,24 @@ fixed_base(struct vmmap_map *map, struct vmmap_fact *f, uint64_t value,
 		 name, randomized ? " is wrong for this randomized kernel" : " is a guess");
 }
 
+/* A base read from the dump must lie where arch/x86/mm/kaslr.c can put
+ * it: 1 GiB aligned, between the guard hole and cpu_entry_area. */
+static struct vmmap_error *
+check_base(struct vmmap_map *map, const struct vmmap_fact *f, const char *name)
+{
+	if (!f->known)
+		return NULL;
+	int levels = (int)map->k.pgtable_levels.value;
+	uint64_t lo = x86_64_fixed_page_offset(levels, false);
+	if (f->value >= lo && f->value < X86_64_CPU_ENTRY_AREA_BASE &&
+	    !(f->value & (X86_64_PUD_SIZE - 1)))
+		return NULL;
+	return vmmap_error_format(VMMAP_ERROR_FORMAT,
+				  "%s from %s is 0x%llx, which no %d-level kernel uses: the dump's memory is corrupt",
+				  name, vmmap_provenance_name(f->source),
+				  (unsigned long long)f->value, levels);
+}
+
 struct vmmap_error *
 facts_bases(struct vmmap_map *map)
 {
@@ -386,6 +423,10 @@ facts_bases(struct vmmap_map *map)
 	    (err = cross_check(map, &k->vmemmap_base, "vmemmap_base", v, VMMAP_FROM_MEMORY)))
 		return err;
 
+	if ((err = check_base(map, &k->page_offset_base, "page_offset_base")) ||
+	    (err = check_base(map, &k->vmalloc_base, "vmalloc_base")) ||
+	    (err = check_base(map, &k->vmemmap_base, "vmemmap_base")))
+		return err;
 	if (!k->page_offset_base.known)
 		page_offset_base_fallback(map);
 	if (!k->vmalloc_base.known)

@@ -22,6 +22,7 @@ struct vmmap_map {
 	struct vmlinux_facts vmlinux;
 	uint64_t max_physmem_bits;
 	bool kmsan;
+	uint64_t sme_mask;	/* AMD SME C-bit, NUMBER(sme_mask) */
 	struct region_list regions;
 	char (*module_names)[56];
 	size_t num_modules;

@@ -45,26 +45,44 @@ root_table(struct vmmap_map *map, uint64_t *root)
 	return true;
 }
 
-/* head_64.S builds the kernel-image tables so that the top entry 511
- * leads to level3_kernel_pgt on 4-level paging, whose entry 510 is
- * level2_kernel_pgt. On 5-level paging entry 511 leads to
- * level4_kernel_pgt instead, where only entry 511 is present. */
+/* Does a walk of vaddr with this many levels, reading one entry per
+ * level, end at the physical address the kernel image mapping must
+ * give? Only used to tell 4- from 5-level tables; translation itself
+ * is libaddrxlat's. */
+static bool
+walk_reaches(struct vmmap_map *map, uint64_t table, uint64_t vaddr, int levels,
+	     uint64_t want)
+{
+	for (int level = levels; level >= 1; level--) {
+		unsigned shift = 12 + 9 * (level - 1);
+		uint64_t e;
+		if (!read_entry(map, table, (vaddr >> shift) & 511, &e) || !(e & PTE_PRESENT))
+			return false;
+		uint64_t next = e & PTE_ADDR_MASK & ~map->sme_mask;
+		if (level == 1 || ((level == 2 || level == 3) && (e & PTE_PSE))) {
+			uint64_t page = 1ULL << shift;
+			return (next & ~(page - 1)) + (vaddr & (page - 1)) == want;
+		}
+		table = next;
+	}
+	return false;
+}
+
+/* Walk the kernel's own text address with 4 and with 5 levels: only the
+ * depth the kernel runs with reaches its physical address. */
 bool
 probe_levels(struct vmmap_map *map, int *levels)
 {
-	uint64_t root, top, e510, e511;
-	if (!root_table(map, &root) || !read_entry(map, root, 511, &top) ||
-	    !(top & PTE_PRESENT))
+	uint64_t root;
+	if (!root_table(map, &root))
 		return false;
-	uint64_t next = top & PTE_ADDR_MASK;
-	if (!read_entry(map, next, 510, &e510) || !read_entry(map, next, 511, &e511))
+	uint64_t text = X86_64_DEFAULT_TEXT + map->k.kernel_offset.value;
+	uint64_t want = text - X86_64_START_KERNEL_MAP + map->k.phys_base.value;
+	bool four = walk_reaches(map, root, text, 4, want);
+	bool five = walk_reaches(map, root, text, 5, want);
+	if (four == five)
 		return false;
-	if ((e510 & PTE_PRESENT) && !(e510 & PTE_PSE))
-		*levels = 4;
-	else if (!(e510 & PTE_PRESENT) && (e511 & PTE_PRESENT))
-		*levels = 5;
-	else
-		return false;
+	*levels = four ? 4 : 5;
 	return true;
 }
 
