@@ -6,5 +6,5 @@ install_deps() {
 	apt-get install -y -q --no-install-recommends \
 		build-essential autoconf automake libtool pkg-config \
 		libkdumpfile-dev libelf-dev libdw-dev python3 valgrind \
-		xz-utils makedumpfile >/dev/null
+		xz-utils makedumpfile clang libclang-rt-14-dev >/dev/null
 }

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,50 +188,6 @@ cmd_addr(struct vmmap_map *map, const struct options *o)
 	return 0;
 }
 
-static bool
-is_word_char(int c)
-{
-	return isalnum(c) || c == '_';
-}
-
-/* Tag each 16-digit hex word (0x optional) that is a kernel pointer. */
-static void
-annotate_line(struct vmmap_map *map, const char *line, size_t len, FILE *out)
-{
-	size_t i = 0, flushed = 0;
-	while (i < len) {
-		if (!isxdigit((unsigned char)line[i]) ||
-		    (i > 0 && is_word_char((unsigned char)line[i - 1]) &&
-		     !(i >= 2 && line[i - 1] == 'x' && line[i - 2] == '0' &&
-		       (i < 3 || !is_word_char((unsigned char)line[i - 3]))))) {
-			i++;
-			continue;
-		}
-		size_t j = i;
-		while (j < len && isxdigit((unsigned char)line[j]))
-			j++;
-		if (j - i == 16 && (j == len || !is_word_char((unsigned char)line[j]))) {
-			uint64_t v;
-			struct vmmap_annotation a;
-			char tag[256];
-			char word[17];
-			memcpy(word, line + i, 16);
-			word[16] = '\0';
-			struct vmmap_error *err = vmmap_parse_address(word, &v);
-			if (!err && vmmap_is_kernel_pointer(map, v) &&
-			    !vmmap_map_annotate(map, v, VMMAP_ANNOTATE_NO_PHYS, &a)) {
-				vmmap_format_tag(&a, tag, sizeof(tag));
-				fwrite(line + flushed, 1, j - flushed, out);
-				fprintf(out, " [%s]", tag);
-				flushed = j;
-			}
-			vmmap_error_destroy(err);
-		}
-		i = j;
-	}
-	fwrite(line + flushed, 1, len - flushed, out);
-}
-
 static int
 cmd_annotate(struct vmmap_map *map, const struct options *o)
 {
@@ -247,7 +202,7 @@ cmd_annotate(struct vmmap_map *map, const struct options *o)
 	size_t cap = 0;
 	ssize_t len;
 	while ((len = getline(&line, &cap, in)) > 0)
-		annotate_line(map, line, (size_t)len, stdout);
+		vmmap_annotate_text(map, line, (size_t)len, stdout);
 	free(line);
 	if (in != stdin)
 		fclose(in);

@@ -96,3 +96,9 @@ vmmap_error_destroy(struct vmmap_error *err)
 	free(err->message);
 	free(err);
 }
+
+struct vmmap_error *
+vmmap_error_new(enum vmmap_error_code code, const char *message)
+{
+	return vmmap_error_create(code, message);
+}

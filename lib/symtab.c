@@ -29,7 +29,7 @@ symtab_add(struct symtab *st, uint64_t addr, char type, const char *name,
 	   size_t namelen)
 {
 	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 1024;
+		size_t cap = st->cap ? st->cap * 2 : 64;
 		struct symtab_entry *e = realloc(st->entries, cap * sizeof(*e));
 		if (!e)
 			return &vmmap_enomem;
@@ -37,7 +37,7 @@ symtab_add(struct symtab *st, uint64_t addr, char type, const char *name,
 		st->cap = cap;
 	}
 	if (st->pool_len + namelen + 1 > st->pool_cap) {
-		size_t cap = st->pool_cap ? st->pool_cap * 2 : 65536;
+		size_t cap = st->pool_cap ? st->pool_cap * 2 : 4096;
 		while (cap < st->pool_len + namelen + 1)
 			cap *= 2;
 		char *p = realloc(st->pool, cap);

@@ -42,6 +42,9 @@ struct vmmap_error;
 enum vmmap_error_code vmmap_error_code(const struct vmmap_error *err);
 const char *vmmap_error_message(const struct vmmap_error *err);
 void vmmap_error_destroy(struct vmmap_error *err);
+/* For source implementations: a new error with a copy of message. */
+struct vmmap_error *vmmap_error_new(enum vmmap_error_code code,
+				    const char *message);
 
 /* ------------------------------------------------------------------ */
 /* Sources: where facts come from.
@@ -213,6 +216,10 @@ void vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len);
 void vmmap_print_annotation_text(const struct vmmap_annotation *a, void *file);
 /* A JSON object for one address (no trailing newline). */
 void vmmap_print_annotation_json(const struct vmmap_annotation *a, void *file);
+/* Copy text to file, tagging every 16-digit hex word (0x optional) that
+ * is a kernel pointer: "ffff888003a1c000 [direct_map+0x3a1c000]". */
+void vmmap_annotate_text(struct vmmap_map *map, const char *text, size_t len,
+			 void *file);
 
 #ifdef __cplusplus
 }

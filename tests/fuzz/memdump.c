@@ -1,0 +1,193 @@
+#include "memdump.h"
+
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEAD_MAX 16384
+#define MAX_PATCHES 64
+#define MAX_LOADS 16
+
+struct patch {
+	uint64_t off;
+	size_t len;
+	const uint8_t *bytes;
+};
+
+struct memdump {
+	const uint8_t *base;
+	size_t base_len;
+	struct patch patches[MAX_PATCHES];
+	size_t npatches;
+	uint8_t head[HEAD_MAX];		/* patched copy of the file's start */
+	size_t head_len;
+	uint64_t loads[MAX_LOADS][4];	/* vaddr, paddr, offset, filesz */
+	size_t nloads;
+	char *vmcoreinfo;
+};
+
+void
+memdump_load_base(const uint8_t **base, size_t *len)
+{
+	const char *path = getenv("VMMAP_FUZZ_DUMP");
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	if (!f) {
+		fprintf(stderr, "set VMMAP_FUZZ_DUMP to the seed dump (tests/fuzz/compact.spec)\n");
+		exit(1);
+	}
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *buf = malloc(n);
+	if (!buf || fread(buf, 1, n, f) != (size_t)n)
+		exit(1);
+	fclose(f);
+	*base = buf;
+	*len = (size_t)n;
+}
+
+/* Copy [off, off+len) of the patched file into out. */
+static void
+copy_patched(const struct memdump *md, uint64_t off, uint8_t *out, size_t len)
+{
+	memcpy(out, md->base + off, len);
+	for (size_t i = 0; i < md->npatches; i++) {
+		const struct patch *p = &md->patches[i];
+		for (size_t k = 0; k < p->len; k++)
+			if (p->off + k >= off && p->off + k < off + len)
+				out[p->off + k - off] = p->bytes[k];
+	}
+}
+
+static struct vmmap_error *
+fault(uint64_t addr)
+{
+	char msg[64];
+	snprintf(msg, sizeof(msg), "physical 0x%llx is not in the dump",
+		 (unsigned long long)addr);
+	return vmmap_error_new(VMMAP_ERROR_FAULT, msg);
+}
+
+static struct vmmap_error *
+md_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct memdump *md = arg;
+	for (size_t i = 0; i < md->nloads; i++) {
+		uint64_t paddr = md->loads[i][1], off = md->loads[i][2], fsz = md->loads[i][3];
+		if (addr < paddr || addr - paddr > fsz || len > fsz - (addr - paddr))
+			continue;
+		uint64_t at = off + (addr - paddr);
+		if (at > md->base_len || len > md->base_len - at)
+			continue;
+		copy_patched(md, at, buf, len);
+		return NULL;
+	}
+	return fault(addr);
+}
+
+static struct vmmap_error *
+md_vmcoreinfo(void *arg, char **text)
+{
+	struct memdump *md = arg;
+	if (!md->vmcoreinfo)
+		return vmmap_error_new(VMMAP_ERROR_VMCOREINFO, "no VMCOREINFO note");
+	*text = strdup(md->vmcoreinfo);
+	return NULL;
+}
+
+static struct vmmap_error *
+md_load_segments(void *arg, uint64_t (**segs)[3], size_t *n)
+{
+	struct memdump *md = arg;
+	uint64_t (*out)[3] = calloc(md->nloads + 1, sizeof(*out));
+	for (size_t i = 0; out && i < md->nloads; i++) {
+		out[i][0] = md->loads[i][0];
+		out[i][1] = md->loads[i][1];
+		out[i][2] = md->loads[i][3];
+	}
+	*segs = out;
+	*n = md->nloads;
+	return NULL;
+}
+
+static void
+md_destroy(void *arg)
+{
+	struct memdump *md = arg;
+	free(md->vmcoreinfo);
+	free(md);
+}
+
+static const struct vmmap_source_ops md_ops = {
+	.name = "fuzz-memdump",
+	.read_phys = md_read_phys,
+	.vmcoreinfo = md_vmcoreinfo,
+	.load_segments = md_load_segments,
+	.destroy = md_destroy,
+};
+
+static void
+parse_headers(struct memdump *md)
+{
+	Elf *elf = elf_memory((char *)md->head, md->head_len);
+	size_t phnum;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &phnum)) {
+		if (elf)
+			elf_end(elf);
+		return;
+	}
+	for (size_t i = 0; i < phnum && i < 64; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, i, &ph))
+			continue;
+		if (ph.p_type == PT_LOAD && md->nloads < MAX_LOADS) {
+			uint64_t *l = md->loads[md->nloads++];
+			l[0] = ph.p_vaddr;
+			l[1] = ph.p_paddr;
+			l[2] = ph.p_offset;
+			l[3] = ph.p_filesz;
+		} else if (ph.p_type == PT_NOTE && !md->vmcoreinfo &&
+			   ph.p_offset < md->head_len && ph.p_filesz <= md->head_len - ph.p_offset) {
+			Elf_Data *d = elf_getdata_rawchunk(elf, ph.p_offset, ph.p_filesz, ELF_T_NHDR);
+			size_t off = 0, name, desc;
+			GElf_Nhdr nh;
+			while (d && (off = gelf_getnote(d, off, &nh, &name, &desc)) > 0) {
+				if (nh.n_namesz == 11 &&
+				    memcmp((char *)d->d_buf + name, "VMCOREINFO", 10) == 0) {
+					md->vmcoreinfo = strndup((char *)d->d_buf + desc, nh.n_descsz);
+					break;
+				}
+			}
+		}
+	}
+	elf_end(elf);
+}
+
+struct vmmap_error *
+memdump_source(const uint8_t *base, size_t base_len, const uint8_t *data,
+	       size_t size, struct vmmap_source **ret)
+{
+	struct memdump *md = calloc(1, sizeof(*md));
+	md->base = base;
+	md->base_len = base_len;
+	while (size >= 4 && md->npatches < MAX_PATCHES) {
+		size_t len = data[0] % 32 + 1;
+		uint64_t off = (data[1] | data[2] << 8 | (uint64_t)data[3] << 16) % base_len;
+		data += 4;
+		size -= 4;
+		if (len > size)
+			len = size;
+		if (off + len > base_len)
+			len = base_len - off;
+		md->patches[md->npatches++] = (struct patch){ off, len, data };
+		data += len;
+		size -= len;
+	}
+	md->head_len = base_len < HEAD_MAX ? base_len : HEAD_MAX;
+	copy_patched(md, 0, md->head, md->head_len);
+	elf_version(EV_CURRENT);
+	parse_headers(md);
+	return vmmap_source_create(&md_ops, md, ret);
+}

@@ -1,0 +1,68 @@
+#!/bin/sh
+# Build the libFuzzer harnesses (clang, -fsanitize=fuzzer,address,undefined)
+# and run each from its seed corpus.
+#   run.sh smoke [SECONDS]   each harness for SECONDS (default 20): make fuzz-smoke
+#   run.sh long [RUNS]       each harness for RUNS executions (default 10 million)
+# Needs top_srcdir and top_builddir (a configured build, for config.h).
+# Prints TAP: one test per harness.
+set -u
+mode=${1:-smoke}
+limit=${2:-}
+top=$(cd "${top_srcdir:-.}" && pwd)
+build=$(cd "${top_builddir:-.}" && pwd)
+out="$build/fuzz"
+CLANG=${CLANG:-clang}
+mkdir -p "$out/obj"
+pkgs="libkdumpfile libaddrxlat libelf libdw"
+cflags="-g -O1 -std=gnu11 -D_GNU_SOURCE -DHAVE_CONFIG_H -I$build -I$top/include -I$top/lib -I$top/tests/fuzz $(pkg-config --cflags $pkgs)"
+san="-fsanitize=address,undefined -fno-sanitize-recover=all"
+libs="$(pkg-config --libs $pkgs) -lpthread"
+
+fail() { echo "1..1"; echo "not ok 1 - fuzz build: $*"; exit 0; }
+command -v "$CLANG" >/dev/null || fail "no $CLANG"
+objs=""
+for src in "$top"/lib/*.c "$top"/lib/*/*.c "$top"/tests/fuzz/memdump.c; do
+	o="$out/obj/$(echo "${src#$top/}" | tr / _ | sed 's/\.c$/.o/')"
+	$CLANG $cflags $san -fsanitize=fuzzer-no-link -c "$src" -o "$o" || fail "compiling $src"
+	objs="$objs $o"
+done
+# The seed dump every map-building harness patches.
+cc -O2 -o "$out/mkdump" "$top/fixtures/mkdump.c" || fail "building mkdump"
+"$out/mkdump" "$top/tests/fuzz/compact.spec" "$out/compact.elf" || fail "making the seed dump"
+export VMMAP_FUZZ_DUMP="$out/compact.elf"
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export ASAN_OPTIONS=detect_leaks=1
+
+n=0
+results=""
+for h in vmcoreinfo kallsyms map address annotate; do
+	n=$((n + 1))
+	bin="$out/fuzz_$h"
+	if ! $CLANG $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/fuzz_$h.c" $objs $libs -o "$bin" 2>"$out/$h.build.log"; then
+		results="$results
+not ok $n - fuzz_$h: build failed: $(tail -1 "$out/$h.build.log")"
+		continue
+	fi
+	corpus="$out/corpus-$h"
+	rm -rf "$corpus" && mkdir -p "$corpus" && cp "$top/tests/fuzz/corpus/$h"/* "$corpus"/ 2>/dev/null
+	if [ "$mode" = long ]; then
+		args="-runs=${limit:-10000000}"
+	else
+		args="-max_total_time=${limit:-20}"
+	fi
+	(cd "$out" && "$bin" $args -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix="$out/crash-$h-" "$corpus" "$top/tests/fuzz/corpus/$h" \
+		>"$out/$h.log" 2>&1)
+	rc=$?
+	execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$h.log" | grep -o '[0-9]*$')
+	[ -n "$execs" ] || execs=$(grep -oE '^(#[0-9]+)\s+(DONE|pulse|NEW|REDUCE)' "$out/$h.log" | tail -1 | grep -oE '[0-9]+' | head -1)
+	if [ $rc = 0 ]; then
+		results="$results
+ok $n - fuzz_$h: ${execs:-?} executions, no crash"
+	else
+		results="$results
+not ok $n - fuzz_$h: exit $rc after ${execs:-?} executions: $(grep -m1 -E 'ERROR|SUMMARY|runtime error' "$out/$h.log")"
+	fi
+done
+echo "1..$n"
+printf '%s\n' "$results" | grep .
