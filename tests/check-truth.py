@@ -96,7 +96,11 @@ def main():
             ok = k[key] == want
         check(ok, "kernel.%s = %s (vmmap: %s from %s)" % (
             key, want, k[key], k["sources"].get(key, "-")))
-    for want in [] if facts_only else truth.get("regions", []):
+    # vmlinux_regions hold only when the vmlinux (with DWARF) is given,
+    # e.g. the exact fixmap.
+    want_regions = truth.get("regions", []) + \
+        (truth.get("vmlinux_regions", []) if "--vmlinux" in extra else [])
+    for want in [] if facts_only else want_regions:
         # Names like "unused" recur: take the one that starts where the
         # truth says, else the first of that name.
         named = [r for r in got["regions"] if r["name"] == want["name"]]
