@@ -6,5 +6,6 @@ install_deps() {
 	apt-get install -y -q --no-install-recommends \
 		build-essential autoconf automake libtool pkg-config \
 		libkdumpfile-dev libelf-dev libdw-dev python3 valgrind \
-		xz-utils makedumpfile clang libclang-rt-14-dev >/dev/null
+		xz-utils makedumpfile clang libclang-rt-14-dev \
+		python3-dev python3-drgn >/dev/null
 }

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Label every word on a task's kernel stack with where it points.
+
+usage: stack-words.py DUMP VMLINUX [PID]     (default: the crashing CPU's
+current task, else PID 1)
+
+Needs drgn with the kernel's debug info (the vmlinux); the map comes
+from drgn's own view of the dump (vmmap.from_drgn).
+"""
+import struct
+import sys
+
+import drgn
+from drgn.helpers.linux.pid import find_task
+
+import vmmap
+
+
+def main():
+    dump, vmlinux = sys.argv[1], sys.argv[2]
+    pid = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    prog = drgn.Program()
+    prog.set_core_dump(dump)
+    prog.load_debug_info([vmlinux])
+    m = vmmap.from_drgn(prog)
+    task = find_task(prog, pid)
+    stack = int(task.stack.value_())
+    size = prog["THREAD_SIZE"].value_() if "THREAD_SIZE" in [] else 16384
+    data = prog.read(stack, size)
+    print("task %d (%s) stack 0x%x, %d bytes" % (
+        pid, task.comm.string_().decode(), stack, size))
+    for off in range(0, size, 8):
+        (word,) = struct.unpack_from("<Q", data, off)
+        if not word:
+            continue
+        a = m.lookup(word)
+        if a.region.name in ("user", "noncanonical"):
+            continue
+        print("0x%016x: %016x %s" % (stack + off, word, a.tag()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+"""vmmap: the effective x86_64 kernel memory map of a vmcore, for Python.
+
+Build a map from a dump file::
+
+    import vmmap
+    m = vmmap.open("/var/crash/vmcore")          # vmlinux=... helps
+    m.kernel.page_offset_base                    # 0xffff888000000000
+    m.kernel.sources["vmalloc_base"]             # 'memory'
+    for r in m:                                  # regions, by address
+        print(r)
+    a = m.lookup(0xffff888003a1c000)
+    a.region.name, a.offset, a.phys, a.pfn       # ('direct_map', ...)
+    print(m.annotate_text(oops_text))
+
+or from a running drgn session (its memory reads and symbols)::
+
+    m = vmmap.from_drgn(prog)
+    vmmap.describe(m, task)                      # label a struct's pointers
+
+Errors raise subclasses of vmmap.Error carrying libvmmap's message.
+"""
+
+from . import _vmmap
+from ._vmmap import (Error, FaultError, FormatError, InvalidArgumentError,
+                     NoMemoryError, NotFoundError, OSError, SymbolsError,
+                     UnsupportedError, VmcoreinfoError)
+
+__all__ = [
+    "Map", "Region", "Annotation", "Kernel", "open", "from_source",
+    "from_drgn", "describe", "parse_address", "Error", "FaultError",
+    "FormatError", "InvalidArgumentError", "NoMemoryError", "NotFoundError",
+    "OSError", "SymbolsError", "UnsupportedError", "VmcoreinfoError",
+]
+
+
+def _hex(v):
+    return "0x%x" % v if v is not None else "None"
+
+
+class Region:
+    """A region of the kernel's address space.
+
+    name is a stable identifier (direct_map, vmalloc, modules, ...);
+    start and end are inclusive; source says where the bounds came from
+    and exact is False when a bound is approximate.
+    """
+
+    __slots__ = ("name", "start", "end", "description", "source", "exact")
+
+    def __init__(self, name, start, end, description, source, exact):
+        self.name, self.start, self.end = name, start, end
+        self.description, self.source, self.exact = description, source, exact
+
+    @property
+    def size(self):
+        """end - start + 1 (2**64 for a region covering everything)."""
+        return self.end - self.start + 1
+
+    def __contains__(self, addr):
+        return self.start <= addr <= self.end
+
+    def __eq__(self, other):
+        return isinstance(other, Region) and \
+            (self.name, self.start, self.end) == (other.name, other.start, other.end)
+
+    def __hash__(self):
+        return hash((self.name, self.start, self.end))
+
+    def __repr__(self):
+        return "Region(%s, 0x%016x-0x%016x, %s%s)" % (
+            self.name, self.start, self.end, self.source,
+            "" if self.exact else ", approximate")
+
+
+class Annotation:
+    """What vmmap knows about one address.
+
+    region (a Region), offset into it; phys and pfn when the dump can
+    translate the address (None otherwise); symbol and symbol_offset in
+    the kernel image; module and module_offset in module space.
+    """
+
+    __slots__ = ("address", "region", "offset", "phys", "pfn", "symbol",
+                 "symbol_offset", "module", "module_offset")
+
+    def __init__(self, d):
+        self.address = d["address"]
+        self.region = Region(*d["region"])
+        self.offset = d["offset"]
+        self.phys = d.get("phys")
+        self.pfn = d.get("pfn")
+        self.symbol, self.symbol_offset = d.get("symbol", (None, None))
+        self.module, self.module_offset = d.get("module", (None, None))
+
+    def tag(self):
+        """The short form the CLI's annotate prints: region+0x10,
+        kernel_text:start_kernel+0x10, modules:[tun]+0x40."""
+        if self.symbol:
+            return "%s:%s+0x%x" % (self.region.name, self.symbol, self.symbol_offset)
+        if self.module:
+            return "%s:[%s]+0x%x" % (self.region.name, self.module, self.module_offset)
+        return "%s+0x%x%s" % (self.region.name, self.offset,
+                              "" if self.region.exact else "?")
+
+    def __str__(self):
+        s = "0x%016x %s" % (self.address, self.tag())
+        if self.phys is not None:
+            s += " phys 0x%x pfn 0x%x" % (self.phys, self.pfn)
+        return s
+
+    def __repr__(self):
+        return "Annotation(%s)" % self
+
+
+class Kernel:
+    """Kernel facts. Each fact is an attribute; sources[fact] says where
+    it came from (vmcoreinfo, memory, kallsyms, vmlinux, elf-phdrs,
+    page-tables, layout, era-table) and exact[fact] whether it is exact
+    or a guess."""
+
+    FACTS = ("pgtable_levels", "kaslr", "kernel_offset", "phys_base",
+             "page_offset_base", "vmalloc_base", "vmemmap_base",
+             "physmem_end", "kernel_image_size", "kasan", "cpu_entry_area")
+
+    def __init__(self, d):
+        self.release = d["release"]
+        self.sources = {k: d[k]["source"] for k in self.FACTS}
+        self.exact = {k: d[k]["exact"] for k in self.FACTS}
+        for k in self.FACTS:
+            v = d[k]["value"]
+            setattr(self, k, bool(v) if k in ("kaslr", "kasan", "cpu_entry_area") else v)
+
+    def __repr__(self):
+        return "Kernel(%s, %d-level, kaslr=%s, page_offset_base=0x%x, " \
+            "vmalloc_base=0x%x, vmemmap_base=0x%x)" % (
+                self.release, self.pgtable_levels, self.kaslr,
+                self.page_offset_base, self.vmalloc_base, self.vmemmap_base)
+
+
+class Map:
+    """The effective kernel memory map of one dump. Iterating gives the
+    regions in address order; they cover all 2**64 addresses."""
+
+    def __init__(self, low):
+        self._low = low
+        self.kernel = Kernel(low.kernel())
+        self.regions = [Region(*t) for t in low.regions()]
+        self.notes = low.notes()
+
+    def __iter__(self):
+        return iter(self.regions)
+
+    def __len__(self):
+        return len(self.regions)
+
+    def lookup(self, addr):
+        """Annotate an address (int, or hex str with or without 0x)."""
+        return Annotation(self._low.lookup(addr))
+
+    def region_of(self, addr):
+        """The Region holding addr."""
+        return self.lookup(addr).region
+
+    def annotate_text(self, text):
+        """text with every kernel pointer tagged, as `vmmap annotate`."""
+        return self._low.annotate_text(text)
+
+    def to_json(self):
+        """The map as `vmmap map --json` prints it."""
+        return self._low.map_json()
+
+    def __repr__(self):
+        return "Map(%s, %d regions)" % (self.kernel.release or "?", len(self.regions))
+
+
+def open(path, vmlinux=None):
+    """The map of a dump file (any format libkdumpfile reads). vmlinux:
+    an optional vmlinux or System.map of the dump's kernel."""
+    return Map(_vmmap.open(path, vmlinux))
+
+
+def from_source(read_phys, vmcoreinfo, symbol=None, page_walk=None, vmlinux=None):
+    """A map from your own accessors: read_phys(addr, size) -> bytes,
+    vmcoreinfo (str/bytes), symbol(name) -> int or None,
+    page_walk(vaddr) -> int or None."""
+    return Map(_vmmap.from_source(read_phys, vmcoreinfo, symbol, page_walk, vmlinux))
+
+
+def parse_address(text):
+    """An address from hex text ("ffff8880..." or "0x..."), as the CLI."""
+    return _vmmap.parse_address(text)
+
+
+def _drgn_vmcoreinfo(prog):
+    # drgn 0.0.22 does not expose the VMCOREINFO it parsed; the kernel's
+    # own copy is at vmcoreinfo_data (needs debug info to be found).
+    try:
+        return prog["VMCOREINFO"].string_().decode()
+    except (KeyError, LookupError, AttributeError):
+        pass
+    try:
+        data = prog["vmcoreinfo_data"]
+        size = int(prog["vmcoreinfo_size"])
+        return prog.read(int(data), size).decode("ascii", "replace")
+    except (KeyError, LookupError) as e:
+        raise NotFoundError(
+            "drgn gives no VMCOREINFO for this program (load the kernel's "
+            "debug info, or pass vmcoreinfo=): %s" % e)
+
+
+def from_drgn(prog, vmcoreinfo=None):
+    """The map of the kernel a drgn.Program is looking at, built from
+    drgn's own memory reads and symbols, so it works wherever drgn
+    works."""
+    def read_phys(addr, size):
+        return prog.read(addr, size, True)
+
+    def symbol(name):
+        try:
+            return prog.symbol(name).address
+        except LookupError:
+            return None
+
+    if vmcoreinfo is None:
+        vmcoreinfo = _drgn_vmcoreinfo(prog)
+    return from_source(read_phys, vmcoreinfo, symbol)
+
+
+def describe(m, value):
+    """Say where value points.
+
+    value: an int, or a drgn.Object. For a pointer Object, its target;
+    for a struct or union Object (or a pointer to one, followed once),
+    every pointer member: returns a list of (member, value, Annotation).
+    """
+    if isinstance(value, int):
+        return m.lookup(value)
+    import drgn
+    t = value.type_
+    while t.kind == drgn.TypeKind.TYPEDEF:
+        t = t.type
+    if t.kind == drgn.TypeKind.POINTER:
+        target = t.type
+        while target.kind == drgn.TypeKind.TYPEDEF:
+            target = target.type
+        if target.kind not in (drgn.TypeKind.STRUCT, drgn.TypeKind.UNION):
+            return m.lookup(value.value_())
+        value, t = value[0], target
+    if t.kind not in (drgn.TypeKind.STRUCT, drgn.TypeKind.UNION):
+        return m.lookup(int(value.value_()))
+    out = []
+    for member in t.members:
+        if not member.name:
+            continue
+        mt = member.type
+        while mt.kind == drgn.TypeKind.TYPEDEF:
+            mt = mt.type
+        if mt.kind != drgn.TypeKind.POINTER:
+            continue
+        v = value.member_(member.name).value_()
+        out.append((member.name, v, m.lookup(v)))
+    return out

@@ -1,0 +1,548 @@
+/*
+ * _vmmap: the CPython binding of libvmmap. It stays small: maps are
+ * built from a dump file or from Python callables (the source
+ * interface, which is how vmmap.from_drgn feeds a drgn program), and
+ * facts come back as plain dicts and tuples. The package around it
+ * (vmmap/__init__.py) gives them their classes, reprs and docs.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vmmap/vmmap.h>
+
+/* vmmap.Error and one subclass per enum vmmap_error_code. */
+static PyObject *Error;
+static PyObject *zero;
+static PyObject *code_errors[VMMAP_ERROR_SYMBOLS + 1];
+
+static const struct {
+	enum vmmap_error_code code;
+	const char *name;
+	const char *doc;
+} error_classes[] = {
+	{ VMMAP_ERROR_NOMEM, "NoMemoryError", "Out of memory." },
+	{ VMMAP_ERROR_OS, "OSError", "Opening or reading a file failed." },
+	{ VMMAP_ERROR_FORMAT, "FormatError", "Not a dump, or a corrupt or truncated one." },
+	{ VMMAP_ERROR_UNSUPPORTED, "UnsupportedError", "A dump of another architecture." },
+	{ VMMAP_ERROR_VMCOREINFO, "VmcoreinfoError", "VMCOREINFO missing, garbage or contradictory." },
+	{ VMMAP_ERROR_FAULT, "FaultError", "Memory not present in the dump." },
+	{ VMMAP_ERROR_NOT_FOUND, "NotFoundError", "A symbol or fact is not available." },
+	{ VMMAP_ERROR_INVALID_ARGUMENT, "InvalidArgumentError", "A bad argument, e.g. not an address." },
+	{ VMMAP_ERROR_SYMBOLS, "SymbolsError", "An unreadable or mismatched vmlinux/System.map." },
+};
+
+/* Raise the Python exception for err and release it. */
+static PyObject *
+raise_error(struct vmmap_error *err)
+{
+	enum vmmap_error_code code = vmmap_error_code(err);
+	PyObject *cls = code >= 1 && code <= VMMAP_ERROR_SYMBOLS && code_errors[code]
+				? code_errors[code] : Error;
+	PyErr_SetString(cls, vmmap_error_message(err));
+	vmmap_error_destroy(err);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* A source whose operations are Python callables. */
+
+struct pysource {
+	PyObject *read_phys;	/* (addr, size) -> bytes */
+	PyObject *vmcoreinfo;	/* str or bytes */
+	PyObject *symbol;	/* name -> int, or None */
+	PyObject *page_walk;	/* vaddr -> int, or None */
+};
+
+/* The current Python exception as a vmmap error of the given code. */
+static struct vmmap_error *
+python_error(enum vmmap_error_code code, const char *what)
+{
+	PyObject *type, *value, *tb;
+	PyErr_Fetch(&type, &value, &tb);
+	PyObject *s = value ? PyObject_Str(value) : NULL;
+	const char *msg = s ? PyUnicode_AsUTF8(s) : NULL;
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s: %s", what, msg ? msg : "failed");
+	PyErr_Clear();
+	Py_XDECREF(s);
+	Py_XDECREF(type);
+	Py_XDECREF(value);
+	Py_XDECREF(tb);
+	return vmmap_error_new(code, buf);
+}
+
+static struct vmmap_error *
+py_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct pysource *ps = arg;
+	PyObject *r = PyObject_CallFunction(ps->read_phys, "Kn", (unsigned long long)addr,
+					    (Py_ssize_t)len);
+	if (!r)
+		return python_error(VMMAP_ERROR_FAULT, "read_phys");
+	Py_buffer view;
+	if (PyObject_GetBuffer(r, &view, PyBUF_SIMPLE) < 0) {
+		Py_DECREF(r);
+		return python_error(VMMAP_ERROR_FAULT, "read_phys did not return bytes");
+	}
+	struct vmmap_error *err = NULL;
+	if ((size_t)view.len != len)
+		err = vmmap_error_new(VMMAP_ERROR_FAULT, "read_phys returned the wrong length");
+	else
+		memcpy(buf, view.buf, len);
+	PyBuffer_Release(&view);
+	Py_DECREF(r);
+	return err;
+}
+
+static struct vmmap_error *
+py_vmcoreinfo(void *arg, char **text)
+{
+	struct pysource *ps = arg;
+	const char *s;
+	Py_ssize_t n;
+	if (PyBytes_Check(ps->vmcoreinfo)) {
+		s = PyBytes_AS_STRING(ps->vmcoreinfo);
+		n = PyBytes_GET_SIZE(ps->vmcoreinfo);
+	} else if (!(s = PyUnicode_AsUTF8AndSize(ps->vmcoreinfo, &n))) {
+		return python_error(VMMAP_ERROR_VMCOREINFO, "vmcoreinfo");
+	}
+	*text = strndup(s, (size_t)n);
+	return *text ? NULL : vmmap_error_new(VMMAP_ERROR_NOMEM, "out of memory");
+}
+
+/* Call f(arg) expecting an int; None or an exception: NOT_FOUND/FAULT. */
+static struct vmmap_error *
+call_for_int(PyObject *f, PyObject *arg, enum vmmap_error_code code,
+	     const char *what, uint64_t *ret)
+{
+	PyObject *r = PyObject_CallOneArg(f, arg);
+	Py_DECREF(arg);
+	if (!r)
+		return python_error(code, what);
+	if (r == Py_None) {
+		Py_DECREF(r);
+		return vmmap_error_new(code, what);
+	}
+	unsigned long long v = PyLong_AsUnsignedLongLongMask(r);
+	Py_DECREF(r);
+	if (PyErr_Occurred())
+		return python_error(code, what);
+	*ret = v;
+	return NULL;
+}
+
+static struct vmmap_error *
+py_symbol(void *arg, const char *name, uint64_t *addr)
+{
+	struct pysource *ps = arg;
+	PyObject *n = PyUnicode_FromString(name);
+	if (!n)
+		return python_error(VMMAP_ERROR_NOT_FOUND, name);
+	return call_for_int(ps->symbol, n, VMMAP_ERROR_NOT_FOUND, name, addr);
+}
+
+static struct vmmap_error *
+py_page_walk(void *arg, uint64_t vaddr, uint64_t *paddr)
+{
+	struct pysource *ps = arg;
+	PyObject *a = PyLong_FromUnsignedLongLong(vaddr);
+	if (!a)
+		return python_error(VMMAP_ERROR_FAULT, "page_walk");
+	return call_for_int(ps->page_walk, a, VMMAP_ERROR_FAULT, "page_walk", paddr);
+}
+
+static void
+py_destroy(void *arg)
+{
+	struct pysource *ps = arg;
+	Py_XDECREF(ps->read_phys);
+	Py_XDECREF(ps->vmcoreinfo);
+	Py_XDECREF(ps->symbol);
+	Py_XDECREF(ps->page_walk);
+	free(ps);
+}
+
+/* Variants with and without the optional operations. */
+static const struct vmmap_source_ops py_ops[4] = {
+	{ "python", py_read_phys, NULL, py_vmcoreinfo, NULL, NULL, py_destroy },
+	{ "python", py_read_phys, NULL, py_vmcoreinfo, py_symbol, NULL, py_destroy },
+	{ "python", py_read_phys, py_page_walk, py_vmcoreinfo, NULL, NULL, py_destroy },
+	{ "python", py_read_phys, py_page_walk, py_vmcoreinfo, py_symbol, NULL, py_destroy },
+};
+
+/* ------------------------------------------------------------------ */
+/* The Map type */
+
+typedef struct {
+	PyObject_HEAD
+	struct vmmap_source *src;
+	struct vmmap_map *map;
+} MapObject;
+
+static void
+Map_dealloc(MapObject *self)
+{
+	/* The Python callables may be released here: hold the GIL
+	 * (we do: dealloc runs with it). */
+	vmmap_map_destroy(self->map);
+	vmmap_source_destroy(self->src);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+fact_dict(const struct vmmap_fact *f)
+{
+	return Py_BuildValue("{s:K,s:s,s:O}", "value", (unsigned long long)f->value,
+			     "source", vmmap_provenance_name(f->source),
+			     "exact", f->exact ? Py_True : Py_False);
+}
+
+static PyObject *
+Map_kernel(MapObject *self, PyObject *noargs)
+{
+	(void)noargs;
+	const struct vmmap_kernel *k = vmmap_map_kernel(self->map);
+	const struct {
+		const char *name;
+		const struct vmmap_fact *f;
+	} facts[] = {
+		{ "pgtable_levels", &k->pgtable_levels }, { "kaslr", &k->kaslr },
+		{ "kernel_offset", &k->kernel_offset }, { "phys_base", &k->phys_base },
+		{ "page_offset_base", &k->page_offset_base },
+		{ "vmalloc_base", &k->vmalloc_base }, { "vmemmap_base", &k->vmemmap_base },
+		{ "physmem_end", &k->physmem_end },
+		{ "kernel_image_size", &k->kernel_image_size }, { "kasan", &k->kasan },
+		{ "cpu_entry_area", &k->cpu_entry_area },
+	};
+	PyObject *d = Py_BuildValue("{s:s}", "release", k->release);
+	for (size_t i = 0; d && i < sizeof(facts) / sizeof(facts[0]); i++) {
+		PyObject *v = fact_dict(facts[i].f);
+		if (!v || PyDict_SetItemString(d, facts[i].name, v) < 0) {
+			Py_XDECREF(v);
+			Py_CLEAR(d);
+			break;
+		}
+		Py_DECREF(v);
+	}
+	return d;
+}
+
+static PyObject *
+region_tuple(const struct vmmap_region *r)
+{
+	return Py_BuildValue("(sKKssO)", r->name, (unsigned long long)r->start,
+			     (unsigned long long)r->end, r->description,
+			     vmmap_provenance_name(r->source), r->exact ? Py_True : Py_False);
+}
+
+static PyObject *
+Map_regions(MapObject *self, PyObject *noargs)
+{
+	(void)noargs;
+	size_t n = vmmap_map_num_regions(self->map);
+	PyObject *l = PyList_New((Py_ssize_t)n);
+	for (size_t i = 0; l && i < n; i++) {
+		PyObject *t = region_tuple(vmmap_map_region(self->map, i));
+		if (!t) {
+			Py_CLEAR(l);
+			break;
+		}
+		PyList_SET_ITEM(l, (Py_ssize_t)i, t);
+	}
+	return l;
+}
+
+static PyObject *
+Map_notes(MapObject *self, PyObject *noargs)
+{
+	(void)noargs;
+	size_t n = vmmap_map_num_notes(self->map);
+	PyObject *l = PyList_New((Py_ssize_t)n);
+	for (size_t i = 0; l && i < n; i++) {
+		PyObject *s = PyUnicode_FromString(vmmap_map_note(self->map, i));
+		if (!s) {
+			Py_CLEAR(l);
+			break;
+		}
+		PyList_SET_ITEM(l, (Py_ssize_t)i, s);
+	}
+	return l;
+}
+
+static int
+parse_addr(PyObject *arg, uint64_t *addr)
+{
+	if (PyLong_Check(arg)) {
+		if (PyObject_RichCompareBool(arg, zero, Py_LT) == 1) {
+			PyErr_SetString(code_errors[VMMAP_ERROR_INVALID_ARGUMENT],
+					"a negative number is not an address");
+			return -1;
+		}
+		unsigned long long v = PyLong_AsUnsignedLongLong(arg);
+		if (PyErr_Occurred()) {
+			PyErr_Clear();
+			PyErr_SetString(code_errors[VMMAP_ERROR_INVALID_ARGUMENT],
+					"more than 64 bits is not an address");
+			return -1;
+		}
+		*addr = v;
+		return 0;
+	}
+	if (PyUnicode_Check(arg)) {
+		struct vmmap_error *err = vmmap_parse_address(PyUnicode_AsUTF8(arg), addr);
+		if (err) {
+			raise_error(err);
+			return -1;
+		}
+		return 0;
+	}
+	PyErr_SetString(PyExc_TypeError, "an address is an int or a hex string");
+	return -1;
+}
+
+static PyObject *
+Map_lookup(MapObject *self, PyObject *arg)
+{
+	uint64_t addr;
+	if (parse_addr(arg, &addr) < 0)
+		return NULL;
+	struct vmmap_annotation a;
+	struct vmmap_error *err = vmmap_map_annotate(self->map, addr, 0, &a);
+	if (err)
+		return raise_error(err);
+	PyObject *region = region_tuple(a.region);
+	if (!region)
+		return NULL;
+	PyObject *d = Py_BuildValue("{s:K,s:N,s:K}", "address", (unsigned long long)a.address,
+				    "region", region, "offset", (unsigned long long)a.offset);
+	if (!d)
+		return NULL;
+	if (a.have_phys) {
+		PyObject *p = Py_BuildValue("K", (unsigned long long)a.phys);
+		PyObject *f = Py_BuildValue("K", (unsigned long long)a.pfn);
+		PyDict_SetItemString(d, "phys", p);
+		PyDict_SetItemString(d, "pfn", f);
+		Py_XDECREF(p);
+		Py_XDECREF(f);
+	}
+	if (a.have_symbol) {
+		PyObject *s = Py_BuildValue("(sK)", a.symbol, (unsigned long long)a.symbol_offset);
+		PyDict_SetItemString(d, "symbol", s);
+		Py_XDECREF(s);
+	}
+	if (a.have_module) {
+		PyObject *m = Py_BuildValue("(sK)", a.module, (unsigned long long)a.module_offset);
+		PyDict_SetItemString(d, "module", m);
+		Py_XDECREF(m);
+	}
+	return d;
+}
+
+static PyObject *
+Map_annotate_text(MapObject *self, PyObject *arg)
+{
+	Py_ssize_t n;
+	const char *text = PyUnicode_AsUTF8AndSize(arg, &n);
+	if (!text)
+		return NULL;
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f = open_memstream(&out, &outlen);
+	if (!f)
+		return PyErr_NoMemory();
+	vmmap_annotate_text(self->map, text, (size_t)n, f);
+	fclose(f);
+	PyObject *r = PyUnicode_DecodeUTF8(out, (Py_ssize_t)outlen, "replace");
+	free(out);
+	return r;
+}
+
+static PyObject *
+Map_map_json(MapObject *self, PyObject *noargs)
+{
+	(void)noargs;
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f = open_memstream(&out, &outlen);
+	if (!f)
+		return PyErr_NoMemory();
+	vmmap_print_map_json(self->map, f);
+	fclose(f);
+	PyObject *r = PyUnicode_FromStringAndSize(out, (Py_ssize_t)outlen);
+	free(out);
+	return r;
+}
+
+static PyMethodDef Map_methods[] = {
+	{ "kernel", (PyCFunction)(void (*)(void))Map_kernel, METH_NOARGS, "Kernel facts as a dict." },
+	{ "regions", (PyCFunction)(void (*)(void))Map_regions, METH_NOARGS,
+	  "Regions as (name, start, end, description, source, exact) tuples." },
+	{ "notes", (PyCFunction)(void (*)(void))Map_notes, METH_NOARGS, "Warnings gathered while building." },
+	{ "lookup", (PyCFunction)(void (*)(void))Map_lookup, METH_O, "Annotate one address (int or hex str)." },
+	{ "annotate_text", (PyCFunction)(void (*)(void))Map_annotate_text, METH_O,
+	  "Tag the kernel pointers in a text." },
+	{ "map_json", (PyCFunction)(void (*)(void))Map_map_json, METH_NOARGS, "The map as the CLI's JSON." },
+	{ NULL, NULL, 0, NULL },
+};
+
+static PyTypeObject MapType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "vmmap._vmmap.Map",
+	.tp_basicsize = sizeof(MapObject),
+	.tp_dealloc = (destructor)Map_dealloc,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = "A built map (low level; see vmmap.Map).",
+	.tp_methods = Map_methods,
+};
+
+static PyObject *
+new_map(struct vmmap_source *src, const char *vmlinux)
+{
+	struct vmmap_map *map;
+	struct vmmap_error *err = vmmap_map_build(src, vmlinux, &map);
+	if (err) {
+		vmmap_source_destroy(src);
+		return raise_error(err);
+	}
+	MapObject *m = PyObject_New(MapObject, &MapType);
+	if (!m) {
+		vmmap_map_destroy(map);
+		vmmap_source_destroy(src);
+		return NULL;
+	}
+	m->src = src;
+	m->map = map;
+	return (PyObject *)m;
+}
+
+static PyObject *
+vmmap_open(PyObject *mod, PyObject *args, PyObject *kw)
+{
+	(void)mod;
+	static char *kwlist[] = { "path", "vmlinux", NULL };
+	PyObject *path, *vmlinux = Py_None;
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|O", kwlist, PyUnicode_FSConverter,
+					 &path, &vmlinux))
+		return NULL;
+	PyObject *vpath = NULL;
+	if (vmlinux != Py_None && !PyUnicode_FSConverter(vmlinux, &vpath)) {
+		Py_DECREF(path);
+		return NULL;
+	}
+	struct vmmap_source *src;
+	struct vmmap_error *err = vmmap_source_open_dump(PyBytes_AS_STRING(path), &src);
+	PyObject *r = err ? raise_error(err)
+			  : new_map(src, vpath ? PyBytes_AS_STRING(vpath) : NULL);
+	Py_DECREF(path);
+	Py_XDECREF(vpath);
+	return r;
+}
+
+static PyObject *
+vmmap_from_source(PyObject *mod, PyObject *args, PyObject *kw)
+{
+	(void)mod;
+	static char *kwlist[] = { "read_phys", "vmcoreinfo", "symbol", "page_walk",
+				  "vmlinux", NULL };
+	PyObject *read_phys, *vmcoreinfo, *symbol = Py_None, *page_walk = Py_None,
+		 *vmlinux = Py_None;
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|OOO", kwlist, &read_phys, &vmcoreinfo,
+					 &symbol, &page_walk, &vmlinux))
+		return NULL;
+	if (!PyCallable_Check(read_phys) ||
+	    (symbol != Py_None && !PyCallable_Check(symbol)) ||
+	    (page_walk != Py_None && !PyCallable_Check(page_walk))) {
+		PyErr_SetString(PyExc_TypeError, "read_phys, symbol and page_walk must be callables");
+		return NULL;
+	}
+	if (!PyUnicode_Check(vmcoreinfo) && !PyBytes_Check(vmcoreinfo)) {
+		PyErr_SetString(PyExc_TypeError, "vmcoreinfo must be str or bytes");
+		return NULL;
+	}
+	PyObject *vpath = NULL;
+	if (vmlinux != Py_None && !PyUnicode_FSConverter(vmlinux, &vpath))
+		return NULL;
+	struct pysource *ps = calloc(1, sizeof(*ps));
+	if (!ps) {
+		Py_XDECREF(vpath);
+		return PyErr_NoMemory();
+	}
+	Py_INCREF(read_phys);
+	Py_INCREF(vmcoreinfo);
+	ps->read_phys = read_phys;
+	ps->vmcoreinfo = vmcoreinfo;
+	int variant = 0;
+	if (symbol != Py_None) {
+		Py_INCREF(symbol);
+		ps->symbol = symbol;
+		variant |= 1;
+	}
+	if (page_walk != Py_None) {
+		Py_INCREF(page_walk);
+		ps->page_walk = page_walk;
+		variant |= 2;
+	}
+	struct vmmap_source *src;
+	struct vmmap_error *err = vmmap_source_create(&py_ops[variant], ps, &src);
+	if (err) {
+		py_destroy(ps);
+		Py_XDECREF(vpath);
+		return raise_error(err);
+	}
+	PyObject *r = new_map(src, vpath ? PyBytes_AS_STRING(vpath) : NULL);
+	Py_XDECREF(vpath);
+	return r;
+}
+
+static PyObject *
+vmmap_parse_address_py(PyObject *mod, PyObject *arg)
+{
+	(void)mod;
+	uint64_t a;
+	if (parse_addr(arg, &a) < 0)
+		return NULL;
+	return PyLong_FromUnsignedLongLong(a);
+}
+
+static PyMethodDef module_methods[] = {
+	{ "open", (PyCFunction)(void (*)(void))vmmap_open, METH_VARARGS | METH_KEYWORDS,
+	  "open(path, vmlinux=None): the map of a dump file." },
+	{ "from_source", (PyCFunction)(void (*)(void))vmmap_from_source,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "from_source(read_phys, vmcoreinfo, symbol=None, page_walk=None, vmlinux=None)" },
+	{ "parse_address", (PyCFunction)(void (*)(void))vmmap_parse_address_py, METH_O, "An int from a hex string." },
+	{ NULL, NULL, 0, NULL },
+};
+
+static struct PyModuleDef module = {
+	PyModuleDef_HEAD_INIT, "_vmmap", "libvmmap's CPython binding.", -1, module_methods,
+	NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__vmmap(void)
+{
+	if (PyType_Ready(&MapType) < 0)
+		return NULL;
+	PyObject *m = PyModule_Create(&module);
+	if (!m || !(zero = PyLong_FromLong(0)))
+		return NULL;
+	Error = PyErr_NewExceptionWithDoc("vmmap.Error", "Any error of libvmmap.",
+					  NULL, NULL);
+	if (!Error || PyModule_AddObjectRef(m, "Error", Error) < 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(error_classes) / sizeof(error_classes[0]); i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "vmmap.%s", error_classes[i].name);
+		PyObject *cls = PyErr_NewExceptionWithDoc(name, error_classes[i].doc, Error, NULL);
+		if (!cls || PyModule_AddObjectRef(m, error_classes[i].name, cls) < 0)
+			return NULL;
+		code_errors[error_classes[i].code] = cls;
+	}
+	Py_INCREF(&MapType);
+	PyModule_AddObject(m, "Map", (PyObject *)&MapType);
+	return m;
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""The Python module against the same truths as the CLI. TAP output.
+
+usage: test_module.py SYNTH_DUMP SYNTH_TRUTH REAL_DUMP REAL_TRUTH ANNOTATE_IN ANNOTATE_WANT EXAMPLES_DIR
+"""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+results = []
+
+
+def check(ok, what):
+    results.append((bool(ok), what))
+
+
+def guard(what, f):
+    try:
+        f()
+    except Exception as e:  # a failure, not a crash of the whole test
+        check(False, "%s: %s: %s" % (what, type(e).__name__, e))
+
+
+import vmmap  # noqa: E402  (PYTHONPATH is set by tests/python.test)
+
+synth, synth_truth, real, real_truth, ann_in, ann_want, examples = sys.argv[1:8]
+
+
+def compare_with_truth(m, truth_path, label, page_walk=True):
+    """Facts and addresses; physical addresses of pages outside the
+    direct map only where the source can walk page tables."""
+    truth = json.load(open(truth_path))
+    k = m.kernel
+    for key, want in truth["kernel"].items():
+        if want is None or not hasattr(k, key) or key == "release":
+            continue
+        got = getattr(k, key)
+        if isinstance(want, str):
+            want = int(want, 16)
+        check(got == want, "%s: kernel.%s = %r (got %r from %s)" % (
+            label, key, want, got, k.sources.get(key)))
+    check(k.release == truth["kernel"]["release"], "%s: release" % label)
+    for a in truth["addresses"]:
+        ann = m.lookup(a["address"])
+        ok = ann.region.name == a["region"]
+        if "phys" in a and (page_walk or a["region"] == "direct_map"):
+            ok = ok and ann.phys == int(a["phys"], 16)
+        if a.get("no_phys"):
+            ok = ok and ann.phys is None
+        check(ok, "%s: %s in %s (got %s)" % (label, a["address"], a["region"], ann))
+
+
+def test_open():
+    m = vmmap.open(synth)
+    compare_with_truth(m, synth_truth, "open(synthetic 6.1)")
+    regions = list(m)
+    check(regions[0].start == 0 and regions[-1].end == 2**64 - 1 and
+          all(a.end + 1 == b.start for a, b in zip(regions, regions[1:])),
+          "regions cover all 2**64 addresses in order")
+    check("direct_map" in repr(m.region_of(0xffff888000001000)), "repr of a Region")
+    check(json.loads(m.to_json())["kernel"]["page_offset_base"] == "0xffff888000000000",
+          "to_json is the CLI's JSON")
+
+
+def test_errors():
+    for path, cls in (("/nonexistent", vmmap.OSError), ("/etc/passwd", vmmap.FormatError)):
+        try:
+            vmmap.open(path)
+            check(False, "open(%s) raises %s" % (path, cls.__name__))
+        except cls as e:
+            check(isinstance(e, vmmap.Error) and str(e), "open(%s) raises %s: %s" % (
+                path, cls.__name__, e))
+    m = vmmap.open(synth)
+    for bad in ("zz", "0x", -1, 2**64, "12345678901234567"):
+        try:
+            m.lookup(bad)
+            check(False, "lookup(%r) raises InvalidArgumentError" % (bad,))
+        except vmmap.InvalidArgumentError:
+            check(True, "lookup(%r) raises InvalidArgumentError" % (bad,))
+    try:
+        m.lookup(1.5)
+        check(False, "lookup(1.5) raises TypeError")
+    except TypeError:
+        check(True, "lookup(1.5) raises TypeError")
+
+
+def elf_loads(path):
+    """(paddr, offset, filesz) of every PT_LOAD, read with struct."""
+    d = open(path, "rb").read(1 << 16)
+    phoff, = struct.unpack_from("<Q", d, 32)
+    phnum, = struct.unpack_from("<H", d, 56)
+    out = []
+    for i in range(phnum):
+        p_type, _, p_offset, _, p_paddr, p_filesz = struct.unpack_from("<IIQQQQ", d, phoff + 56 * i)
+        if p_type == 1:
+            out.append((p_paddr, p_offset, p_filesz))
+    return out
+
+
+def elf_vmcoreinfo(path):
+    d = open(path, "rb").read(1 << 20)
+    i = d.find(b"VMCOREINFO\0")
+    size, = struct.unpack_from("<I", d, i - 12 + 4)
+    return d[i + 12:i + 12 + size]
+
+
+def reader_for(path):
+    loads = elf_loads(path)
+    f = open(path, "rb")
+
+    def read_phys(addr, size):
+        for paddr, off, fsz in loads:
+            if paddr <= addr and addr + size <= paddr + fsz:
+                f.seek(off + addr - paddr)
+                return f.read(size)
+        raise ValueError("0x%x not in the dump" % addr)
+    return read_phys
+
+
+def test_from_source():
+    m = vmmap.from_source(reader_for(synth), elf_vmcoreinfo(synth))
+    compare_with_truth(m, synth_truth, "from_source(synthetic 6.1)", page_walk=False)
+
+    def broken(addr, size):
+        raise RuntimeError("disk on fire")
+    m = vmmap.from_source(broken, elf_vmcoreinfo(synth))
+    check(not m.kernel.exact["page_offset_base"] and m.notes,
+          "from_source whose reads all fail: guesses flagged, notes say why")
+    try:
+        vmmap.from_source(lambda a, n: b"short", elf_vmcoreinfo(synth)).kernel
+        check(True, "read_phys returning the wrong length: no crash")
+    except vmmap.Error:
+        check(True, "read_phys returning the wrong length: no crash")
+
+
+def test_drgn():
+    try:
+        import drgn
+    except ImportError:
+        results.append((None, "from_drgn: drgn not installed"))
+        return
+    prog = drgn.Program()
+    prog.set_core_dump(real)
+    # drgn 0.0.22 has no VMCOREINFO object and, without debug info, no
+    # symbols: the map then rests on drgn's physical reads and the
+    # dump's kallsyms.
+    m = vmmap.from_drgn(prog, vmcoreinfo=elf_vmcoreinfo(real).decode())
+    compare_with_truth(m, real_truth, "from_drgn(real 6.1)", page_walk=False)
+    check(vmmap.describe(m, 0xffffffffff600000).region.name == "vsyscall", "describe(int)")
+
+
+def test_annotate():
+    m = vmmap.open(synth)
+    got = m.annotate_text(open(ann_in).read())
+    check(got == open(ann_want).read(), "annotate_text agrees with tests/annotate/expected.txt")
+
+
+def test_help_and_examples():
+    check("from_drgn" in (vmmap.__doc__ or "") and vmmap.Map.lookup.__doc__,
+          "help(vmmap) documents the API")
+    with tempfile.TemporaryDirectory() as d:
+        os.symlink(os.path.abspath(synth), os.path.join(d, "a-good"))
+        open(os.path.join(d, "b-broken"), "w").write("not a dump\n")
+        p = subprocess.run([sys.executable, os.path.join(examples, "batch-jsonl.py"), d,
+                            "ffff888000001000"], capture_output=True, text=True)
+        lines = [json.loads(l) for l in p.stdout.splitlines()]
+        check(p.returncode == 1 and len(lines) == 2 and
+              lines[0]["addresses"][0]["tag"] == "direct_map+0x1000" and
+              "error" in lines[1], "examples/batch-jsonl.py: a good and a broken dump")
+
+
+for name, f in list(globals().items()):
+    if name.startswith("test_"):
+        guard(name, f)
+print("1..%d" % len(results))
+for i, (ok, what) in enumerate(results, 1):
+    if ok is None:
+        print("ok %d - # SKIP %s" % (i, what))
+    else:
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
