@@ -122,7 +122,7 @@ phys_base_from_vmcoreinfo(struct vmmap_map *map)
 	 * through the page tables and read it. */
 	uint64_t addr, pa;
 	if (!(err = vmcoreinfo_symbol(map->vi, "phys_base", &addr)) &&
-	    !(err = source_page_walk(map->src, addr, &pa)) &&
+	    !(err = map_page_walk(map, addr, &pa)) &&
 	    !(err = source_read_u64_phys(map->src, pa, &v))) {
 		fact_set(&map->k.phys_base, v, VMMAP_FROM_MEMORY, true);
 		return NULL;
@@ -188,6 +188,8 @@ facts_from_vmcoreinfo(struct vmmap_map *map)
 		sme_mask_from_vmcoreinfo(map);
 	if (!err)
 		err = levels_from_vmcoreinfo(map);
+	if (!err)
+		map_setup_page_walk(map);
 	return err;
 }
 

@@ -60,11 +60,41 @@ note_cb(void *arg, const char *msg)
 	map_note(arg, "%s", msg);
 }
 
+bool
+map_can_walk(const struct vmmap_map *map)
+{
+	return map->src->ops->page_walk || map->pgwalk;
+}
+
+struct vmmap_error *
+map_page_walk(struct vmmap_map *map, uint64_t vaddr, uint64_t *paddr)
+{
+	if (map->src->ops->page_walk || !map->pgwalk)
+		return source_page_walk(map->src, vaddr, paddr);
+	return pgwalk_translate(map->pgwalk, vaddr, paddr);
+}
+
+void
+map_setup_page_walk(struct vmmap_map *map)
+{
+	uint64_t root;
+	if (map->src->ops->page_walk || map->pgwalk || !probe_root_table(map, &root))
+		return;
+	struct vmmap_error *err = pgwalk_create(map->src, root,
+						(int)map->k.pgtable_levels.value,
+						map->sme_mask, &map->pgwalk);
+	if (err) {
+		map_note(map, "no page walks: %s", vmmap_error_message(err));
+		vmmap_error_destroy(err);
+	}
+}
+
 void
 vmmap_map_destroy(struct vmmap_map *map)
 {
 	if (!map)
 		return;
+	pgwalk_destroy(map->pgwalk);
 	vmcoreinfo_destroy(map->vi);
 	symtab_fini(&map->syms);
 	free(map->regions.r);
@@ -194,7 +224,7 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 		a->have_phys = true;
 	} else {
 		uint64_t pa;
-		struct vmmap_error *err = source_page_walk(map->src, a->address, &pa);
+		struct vmmap_error *err = map_page_walk(map, a->address, &pa);
 		if (err) {
 			vmmap_error_destroy(err);
 			return;

@@ -13,6 +13,8 @@ struct module_range {
 	size_t module;		/* index into module_names */
 };
 
+struct pgwalk;
+
 struct vmmap_map {
 	struct vmmap_source *src;
 	struct vmcoreinfo *vi;
@@ -23,6 +25,7 @@ struct vmmap_map {
 	uint64_t max_physmem_bits;
 	bool kmsan;
 	uint64_t sme_mask;	/* AMD SME C-bit, NUMBER(sme_mask) */
+	struct pgwalk *pgwalk;	/* for sources without a page_walk op */
 	struct region_list regions;
 	char (*module_names)[56];
 	size_t num_modules;
@@ -48,6 +51,7 @@ struct vmmap_error *facts_era(struct vmmap_map *map);
 bool probe_direct_map_base(struct vmmap_map *map, uint64_t *base);
 bool probe_mapped(struct vmmap_map *map, uint64_t vaddr);
 bool probe_levels(struct vmmap_map *map, int *levels);
+bool probe_root_table(struct vmmap_map *map, uint64_t *root);
 bool phdrs_direct_map_base(struct vmmap_map *map, uint64_t *base);
 bool phdrs_phys_base(struct vmmap_map *map, uint64_t *phys_base);
 
@@ -55,6 +59,19 @@ bool phdrs_phys_base(struct vmmap_map *map, uint64_t *phys_base);
 struct vmmap_error *modules_load(struct vmmap_map *map);
 const char *modules_find(const struct vmmap_map *map, uint64_t addr,
 			 uint64_t *offset);
+
+/* pgwalk.c: libaddrxlat page walks over a source's physical reads. */
+struct vmmap_error *pgwalk_create(struct vmmap_source *src, uint64_t root, int levels,
+				  uint64_t pte_mask, struct pgwalk **ret);
+struct vmmap_error *pgwalk_translate(struct pgwalk *pw, uint64_t vaddr, uint64_t *paddr);
+void pgwalk_destroy(struct pgwalk *pw);
+
+/* Translate a kernel virtual address through the page tables: the
+ * source's own walk if it has one, else libaddrxlat over its reads. */
+struct vmmap_error *map_page_walk(struct vmmap_map *map, uint64_t vaddr, uint64_t *paddr);
+bool map_can_walk(const struct vmmap_map *map);
+/* Set up map->pgwalk once levels and phys_base are known. */
+void map_setup_page_walk(struct vmmap_map *map);
 
 /* A symbol's runtime address from whichever symbol source we have. */
 bool map_symbol(struct vmmap_map *map, const char *name, uint64_t *addr);

@@ -37,7 +37,7 @@ read_kvaddr(struct vmmap_map *map, uint64_t vaddr, void *buf, size_t len)
 		if (n > len)
 			n = len;
 		uint64_t pa;
-		struct vmmap_error *err = source_page_walk(map->src, vaddr, &pa);
+		struct vmmap_error *err = map_page_walk(map, vaddr, &pa);
 		if (!err)
 			err = source_read_phys(map->src, pa, out, n);
 		if (err)

@@ -26,8 +26,8 @@ read_entry(struct vmmap_map *map, uint64_t table, unsigned idx, uint64_t *e)
 	return true;
 }
 
-static bool
-root_table(struct vmmap_map *map, uint64_t *root)
+bool
+probe_root_table(struct vmmap_map *map, uint64_t *root)
 {
 	uint64_t vaddr;
 	struct vmmap_error *err = vmcoreinfo_symbol(map->vi, "init_top_pgt", &vaddr);
@@ -74,7 +74,7 @@ bool
 probe_levels(struct vmmap_map *map, int *levels)
 {
 	uint64_t root;
-	if (!root_table(map, &root))
+	if (!probe_root_table(map, &root))
 		return false;
 	uint64_t text = X86_64_DEFAULT_TEXT + map->k.kernel_offset.value;
 	uint64_t want = text - X86_64_START_KERNEL_MAP + map->k.phys_base.value;
@@ -90,7 +90,7 @@ bool
 probe_mapped(struct vmmap_map *map, uint64_t vaddr)
 {
 	uint64_t pa;
-	struct vmmap_error *err = source_page_walk(map->src, vaddr, &pa);
+	struct vmmap_error *err = map_page_walk(map, vaddr, &pa);
 	vmmap_error_destroy(err);
 	return err == NULL;
 }
@@ -107,7 +107,7 @@ probe_direct_map_base(struct vmmap_map *map, uint64_t *base)
 	 * walks (a real direct map is found within the first slot's
 	 * 512 steps). Found by fuzzing: 120k walks, 10+ s. */
 	unsigned budget = 4096;
-	if (!map->src->ops->page_walk || !root_table(map, &root))
+	if (!map_can_walk(map) || !probe_root_table(map, &root))
 		return false;
 	uint64_t start = x86_64_kaslr_window_start(levels, false);
 	unsigned shift = levels == 5 ? 48 : 39;
@@ -132,7 +132,7 @@ probe_direct_map_base(struct vmmap_map *map, uint64_t *base)
 					continue;
 				if (budget-- == 0)
 					return false;
-				struct vmmap_error *err = source_page_walk(map->src, c, &pa);
+				struct vmmap_error *err = map_page_walk(map, c, &pa);
 				if (err) {
 					vmmap_error_destroy(err);
 					continue;

@@ -122,7 +122,7 @@ def reader_for(path):
 
 def test_from_source():
     m = vmmap.from_source(reader_for(synth), elf_vmcoreinfo(synth))
-    compare_with_truth(m, synth_truth, "from_source(synthetic 6.1)", page_walk=False)
+    compare_with_truth(m, synth_truth, "from_source(synthetic 6.1)")
 
     def broken(addr, size):
         raise RuntimeError("disk on fire")
