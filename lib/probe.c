@@ -104,29 +104,38 @@ probe_direct_map_base(struct vmmap_map *map, uint64_t *base)
 	int levels = (int)map->k.pgtable_levels.value;
 	uint64_t root;
 	/* Garbage tables can make every slot look present: bound the
-	 * walks (a real direct map is found within the first slot's
-	 * 512 steps). Found by fuzzing: 120k walks, 10+ s. */
+	 * reads and walks (a real direct map is found within the first
+	 * slot's 512 steps). Found by fuzzing (a walk of minutes). */
 	unsigned budget = 4096;
 	if (!map_can_walk(map) || !probe_root_table(map, &root))
 		return false;
 	uint64_t start = x86_64_kaslr_window_start(levels, false);
 	unsigned shift = levels == 5 ? 48 : 39;
 	uint64_t slot = 1ULL << shift;
-	for (uint64_t a = start & ~(slot - 1); a < X86_64_CPU_ENTRY_AREA_BASE; a += slot) {
+	/* a + slot wraps past 2^64 on 5-level paging (the window ends
+	 * inside the last slot): stop there. Found by fuzzing. */
+	for (uint64_t a = start & ~(slot - 1); a < X86_64_CPU_ENTRY_AREA_BASE;
+	     a = a > UINT64_MAX - slot ? X86_64_CPU_ENTRY_AREA_BASE : a + slot) {
 		uint64_t e;
 		unsigned idx = (a >> shift) & 511;
+		if (budget-- == 0)
+			return false;
 		if (!read_entry(map, root, idx, &e) || !(e & PTE_PRESENT))
 			continue;
 		/* On 5-level paging test each 512 GiB P4D slot too. */
 		uint64_t sub = levels == 5 ? (1ULL << 39) : slot;
-		for (uint64_t b = a; b < a + slot; b += sub) {
+		uint64_t slot_end = a > UINT64_MAX - slot ? UINT64_MAX : a + slot - 1;
+		for (uint64_t b = a; b <= slot_end && b >= a; b += sub) {
+			if (budget-- == 0)
+				return false;
 			if (levels == 5) {
 				uint64_t e4;
 				if (!read_entry(map, e & PTE_ADDR_MASK, (b >> 39) & 511, &e4) ||
 				    !(e4 & PTE_PRESENT))
 					continue;
 			}
-			for (uint64_t c = b; c < b + sub; c += X86_64_PUD_SIZE) {
+			uint64_t sub_end = b > UINT64_MAX - sub ? UINT64_MAX : b + sub - 1;
+			for (uint64_t c = b; c <= sub_end && c >= b; c += X86_64_PUD_SIZE) {
 				uint64_t pa;
 				if (c < start)
 					continue;
