@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The vmmap crash extension in real crash sessions, against truth.json.
+TAP output.
+
+usage: check.py CRASH EXTENSION VMLINUX DUMP TRUTH LABEL
+"""
+import json
+import re
+import subprocess
+import sys
+
+crash, ext, vmlinux, dump, truth_path, label = sys.argv[1:7]
+truth = json.load(open(truth_path))
+results = []
+
+
+def check(ok, what):
+    results.append((bool(ok), "%s: %s" % (label, what)))
+
+
+def session(cmds, minimal=False):
+    script = "\n".join(cmds + ["exit"]) + "\n"
+    open("crash-cmds", "w").write(script)
+    argv = [crash, "-s", "--no_crashrc"] + (["--minimal"] if minimal else []) + \
+        [vmlinux, dump, "-i", "crash-cmds"]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout + p.stderr
+
+
+addrs = [a["address"] for a in truth["addresses"]]
+chunks = [addrs[i:i + 12] for i in range(0, len(addrs), 12)]
+cmds = ["extend " + ext, "vmmap -j"] + ["vmmap -j " + " ".join(c) for c in chunks] + [
+    "vmmap -d modules 2", "vmmap -c", "vmmap zz", "vmmap -d", "vmmap -q",
+    "help vmmap", "vmmap", "extend -u " + ext, "sys"]
+rc, out = session(cmds)
+check(rc == 0, "crash exits 0 after every subcommand (exit %d)" % rc)
+jsons = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+maps = [j for j in jsons if "kernel" in j]
+check(len(maps) == 1, "vmmap -j prints the map as JSON")
+if maps:
+    k = maps[0]["kernel"]
+    for key in ("pgtable_levels", "kaslr", "kernel_offset", "phys_base",
+                "page_offset_base", "vmalloc_base", "vmemmap_base"):
+        want = truth["kernel"][key]
+        got = k[key]
+        same = int(got, 16) == int(want, 16) if isinstance(want, str) else got == want
+        check(same, "kernel.%s = %s (vmmap in crash: %s from %s)" % (
+            key, want, got, k["sources"].get(key)))
+    regions = {(r["name"], int(r["start"], 16)): r for r in maps[0]["regions"]}
+    for want in truth.get("vmlinux_regions", []):
+        r = regions.get((want["name"], int(want["start"], 16)))
+        check(r is not None and int(r["end"], 16) == int(want["end"], 16) and r["exact"],
+              "%s %s-%s exact, from crash's vmlinux" % (want["name"], want["start"], want["end"]))
+annotated = [a for j in jsons if "addresses" in j for a in j["addresses"]]
+check(len(annotated) == len(addrs), "every address annotated (%d of %d)" % (len(annotated), len(addrs)))
+for want, a in zip(truth["addresses"], annotated):
+    check(a["region"] == want["region"] and int(a["address"], 16) == int(want["address"], 16),
+          "%s in %s (vmmap in crash: %s) [%s]" % (want["address"], want["region"], a["region"],
+                                                  want.get("why", "")))
+words = re.findall(r"^([0-9a-f]{16}):  ([0-9a-f]{16})(?:  \[(.*)\])?$", out, re.M)
+check(len(words) == 2 and all(w[2].startswith("modules:[") for w in words),
+      "vmmap -d modules 2: both list pointers tagged with their module (%s)" % words)
+check(re.search(r"crash and vmmap agree|disagreement", out), "vmmap -c reports")
+if truth["kernel"]["pgtable_levels"] == 5:
+    vb = int(truth["kernel"]["vmalloc_base"], 16)
+    check(re.search(r"vmalloc end\s+crash: [0-9a-f]+  vmmap: %016x" % (vb + (12800 << 40) - 1), out),
+          "vmmap -c shows crash's 5-level vmalloc end against VMALLOC_SIZE_TB_L5")
+check("zz: not an address, a symbol or an expression" in out, "vmmap zz: one error line")
+check(out.count("Usage:") >= 2, "vmmap -d without an address, vmmap -q: usage")
+for part in ("NAME", "SYNOPSIS", "DESCRIPTION", "EXAMPLE"):
+    check(re.search(r"^%s$" % part, out, re.M), "help vmmap has %s" % part)
+check(re.search(r"shared object unloaded", out) and re.search(r"RELEASE: ", out),
+      "extend -u unloads it and the session goes on (sys runs)")
+
+rc, out = session(["extend " + ext, "vmmap -j jiffies", "vmmap -c"], minimal=True)
+j = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+check(rc == 0 and j and j[0]["addresses"][0]["region"] == "kernel_text",
+      "crash --minimal: vmmap -j jiffies is in kernel_text")
+
+print("1..%d" % len(results))
+for i, (ok, what) in enumerate(results, 1):
+    print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
