@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The Python module against the same truths as the CLI. TAP output.
 
-usage: test_module.py SYNTH_DUMP SYNTH_TRUTH REAL_DUMP REAL_TRUTH ANNOTATE_IN ANNOTATE_WANT EXAMPLES_DIR
+usage: test_module.py SYNTH_DUMP SYNTH_TRUTH REAL_DUMP REAL_TRUTH ANNOTATE_IN ANNOTATE_WANT
+                      EXAMPLES_DIR SELF_DUMP SELF_TRUTH VMLINUX
 """
 import json
 import os
@@ -26,7 +27,8 @@ def guard(what, f):
 
 import vmmap  # noqa: E402  (PYTHONPATH is set by tests/python.test)
 
-synth, synth_truth, real, real_truth, ann_in, ann_want, examples = sys.argv[1:8]
+synth, synth_truth, real, real_truth, ann_in, ann_want, examples, \
+    self_dump, self_truth, vmlinux = sys.argv[1:11]
 
 
 def compare_with_truth(m, truth_path, label, page_walk=True):
@@ -150,6 +152,33 @@ def test_drgn():
     m = vmmap.from_drgn(prog, vmcoreinfo=elf_vmcoreinfo(real).decode())
     compare_with_truth(m, real_truth, "from_drgn(real 6.1)", page_walk=False)
     check(vmmap.describe(m, 0xffffffffff600000).region.name == "vsyscall", "describe(int)")
+
+    # With the kernel's debug info drgn finds the symbols and the
+    # kernel's own VMCOREINFO copy: nothing is passed by hand.
+    prog = drgn.Program()
+    prog.set_core_dump(self_dump)
+    prog.load_debug_info([vmlinux])
+    m = vmmap.from_drgn(prog, vmlinux=vmlinux)
+    compare_with_truth(m, self_truth, "from_drgn(self-built 6.1, debug info)")
+    fixmap = [r for r in m if r.name == "fixmap"][0]
+    want = json.load(open(self_truth))["vmlinux_regions"][0]
+    check(fixmap.exact and fixmap.start == int(want["start"], 16),
+          "from_drgn with vmlinux: fixmap exact at %s" % want["start"])
+    members = vmmap.describe(m, prog["init_task"])
+    by_name = {name: ann for name, _, ann in members}
+    check(len(members) > 10 and by_name["stack"].region.name == "kernel_text" and
+          by_name["sched_class"].symbol == "idle_sched_class",
+          "describe(init_task): %d pointer members, stack in kernel_text, "
+          "sched_class is idle_sched_class" % len(members))
+    check(vmmap.describe(m, prog["init_task"].address_of_()) == members or
+          len(vmmap.describe(m, prog["init_task"].address_of_())) == len(members),
+          "describe(&init_task) follows the pointer once")
+    p = subprocess.run([sys.executable, os.path.join(examples, "stack-words.py"), self_dump,
+                        vmlinux, "1"], capture_output=True, text=True, timeout=300)
+    lines = p.stdout.splitlines()
+    check(p.returncode == 0 and lines[0].startswith("task 1 (") and
+          any("kernel_text:" in l for l in lines[1:]),
+          "examples/stack-words.py labels init's stack (%d words)" % (len(lines) - 1))
 
 
 def test_annotate():

@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Label every word on a task's kernel stack with where it points.
 
-usage: stack-words.py DUMP VMLINUX [PID]     (default: the crashing CPU's
-current task, else PID 1)
+usage: stack-words.py DUMP VMLINUX [PID]     (default: PID 1)
 
 Needs drgn with the kernel's debug info (the vmlinux); the map comes
 from drgn's own view of the dump (vmmap.from_drgn).
@@ -22,10 +21,12 @@ def main():
     prog = drgn.Program()
     prog.set_core_dump(dump)
     prog.load_debug_info([vmlinux])
-    m = vmmap.from_drgn(prog)
+    m = vmmap.from_drgn(prog, vmlinux=vmlinux)
     task = find_task(prog, pid)
     stack = int(task.stack.value_())
-    size = prog["THREAD_SIZE"].value_() if "THREAD_SIZE" in [] else 16384
+    # THREAD_SIZE (arch/x86/include/asm/page_64_types.h) is 16 KiB, twice
+    # that with KASAN; it is a macro, not in the DWARF.
+    size = 32768 if m.kernel.kasan else 16384
     data = prog.read(stack, size)
     print("task %d (%s) stack 0x%x, %d bytes" % (
         pid, task.comm.string_().decode(), stack, size))

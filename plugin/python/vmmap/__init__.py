@@ -208,10 +208,11 @@ def _drgn_vmcoreinfo(prog):
             "debug info, or pass vmcoreinfo=): %s" % e)
 
 
-def from_drgn(prog, vmcoreinfo=None):
+def from_drgn(prog, vmcoreinfo=None, vmlinux=None):
     """The map of the kernel a drgn.Program is looking at, built from
     drgn's own memory reads and symbols, so it works wherever drgn
-    works."""
+    works. vmlinux: the debug vmlinux drgn loaded, for the facts only
+    DWARF gives (the fixmap's start)."""
     def read_phys(addr, size):
         return prog.read(addr, size, True)
 
@@ -223,7 +224,7 @@ def from_drgn(prog, vmcoreinfo=None):
 
     if vmcoreinfo is None:
         vmcoreinfo = _drgn_vmcoreinfo(prog)
-    return from_source(read_phys, vmcoreinfo, symbol)
+    return from_source(read_phys, vmcoreinfo, symbol, vmlinux=vmlinux)
 
 
 def describe(m, value):
