@@ -45,6 +45,14 @@ probe_root_table(struct vmmap_map *map, uint64_t *root)
 	return true;
 }
 
+/* The next table's physical address in an entry, without AMD SME's
+ * encryption bit. */
+static uint64_t
+entry_table(const struct vmmap_map *map, uint64_t e)
+{
+	return e & PTE_ADDR_MASK & ~map->sme_mask;
+}
+
 /* Does a walk of vaddr with this many levels, reading one entry per
  * level, end at the physical address the kernel image mapping must
  * give? Only used to tell 4- from 5-level tables; translation itself
@@ -58,7 +66,7 @@ walk_reaches(struct vmmap_map *map, uint64_t table, uint64_t vaddr, int levels,
 		uint64_t e;
 		if (!read_entry(map, table, (vaddr >> shift) & 511, &e) || !(e & PTE_PRESENT))
 			return false;
-		uint64_t next = e & PTE_ADDR_MASK & ~map->sme_mask;
+		uint64_t next = entry_table(map, e);
 		if (level == 1 || ((level == 2 || level == 3) && (e & PTE_PSE))) {
 			uint64_t page = 1ULL << shift;
 			return (next & ~(page - 1)) + (vaddr & (page - 1)) == want;
@@ -130,7 +138,7 @@ probe_direct_map_base(struct vmmap_map *map, uint64_t *base)
 				return false;
 			if (levels == 5) {
 				uint64_t e4;
-				if (!read_entry(map, e & PTE_ADDR_MASK, (b >> 39) & 511, &e4) ||
+				if (!read_entry(map, entry_table(map, e), (b >> 39) & 511, &e4) ||
 				    !(e4 & PTE_PRESENT))
 					continue;
 			}
