@@ -102,3 +102,20 @@ vmmap_error_new(enum vmmap_error_code code, const char *message)
 {
 	return vmmap_error_create(code, message);
 }
+
+const char *
+vmmap_error_code_name(enum vmmap_error_code code)
+{
+	switch (code) {
+	case VMMAP_ERROR_NOMEM: return "nomem";
+	case VMMAP_ERROR_OS: return "os";
+	case VMMAP_ERROR_FORMAT: return "format";
+	case VMMAP_ERROR_UNSUPPORTED: return "unsupported";
+	case VMMAP_ERROR_VMCOREINFO: return "vmcoreinfo";
+	case VMMAP_ERROR_FAULT: return "fault";
+	case VMMAP_ERROR_NOT_FOUND: return "not_found";
+	case VMMAP_ERROR_INVALID_ARGUMENT: return "invalid_argument";
+	case VMMAP_ERROR_SYMBOLS: return "symbols";
+	}
+	return "unknown";
+}

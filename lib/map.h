@@ -59,6 +59,7 @@ bool phdrs_phys_base(struct vmmap_map *map, uint64_t *phys_base);
 struct vmmap_error *modules_load(struct vmmap_map *map);
 const char *modules_find(const struct vmmap_map *map, uint64_t addr,
 			 uint64_t *offset);
+const struct module_range *modules_range_of(const struct vmmap_map *map, uint64_t addr);
 
 /* pgwalk.c: libaddrxlat page walks over a source's physical reads. */
 struct vmmap_error *pgwalk_create(struct vmmap_source *src, uint64_t root, int levels,

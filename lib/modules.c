@@ -197,15 +197,23 @@ modules_load(struct vmmap_map *map)
 	return err;
 }
 
-const char *
-modules_find(const struct vmmap_map *map, uint64_t addr, uint64_t *offset)
+const struct module_range *
+modules_range_of(const struct vmmap_map *map, uint64_t addr)
 {
 	for (size_t i = 0; i < map->num_module_ranges; i++) {
 		const struct module_range *r = &map->module_ranges[i];
-		if (r->start <= addr && addr <= r->end) {
-			*offset = addr - r->start;
-			return map->module_names[r->module];
-		}
+		if (r->start <= addr && addr <= r->end)
+			return r;
 	}
 	return NULL;
+}
+
+const char *
+modules_find(const struct vmmap_map *map, uint64_t addr, uint64_t *offset)
+{
+	const struct module_range *r = modules_range_of(map, addr);
+	if (!r)
+		return NULL;
+	*offset = addr - r->start;
+	return map->module_names[r->module];
 }

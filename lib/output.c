@@ -82,9 +82,10 @@ vmmap_print_map_text(const struct vmmap_map *map, void *file)
 	}
 }
 
-static void
-json_string(FILE *f, const char *s)
+void
+vmmap_print_json_string(const char *s, void *file)
 {
+	FILE *f = file;
 	fputc('"', f);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -131,7 +132,7 @@ vmmap_print_map_json(const struct vmmap_map *map, void *file)
 	};
 	size_t nf = sizeof(facts) / sizeof(facts[0]);
 	fprintf(f, "{\"kernel\":{\"release\":");
-	json_string(f, k->release);
+	vmmap_print_json_string(k->release, f);
 	fprintf(f, ",\"arch\":\"x86_64\",\"pgtable_levels\":%" PRIu64 ",\"kaslr\":%s,",
 		k->pgtable_levels.value, k->kaslr.value ? "true" : "false");
 	json_hex(f, "kernel_offset", k->kernel_offset.value, true);
@@ -149,7 +150,7 @@ vmmap_print_map_json(const struct vmmap_map *map, void *file)
 			facts[i].fact->exact ? "true" : "false", i + 1 < nf ? "," : "");
 	fprintf(f, "},\"notes\":[");
 	for (size_t i = 0; i < map->num_notes; i++) {
-		json_string(f, map->notes[i]);
+		vmmap_print_json_string(map->notes[i], f);
 		if (i + 1 < map->num_notes)
 			fputc(',', f);
 	}
@@ -161,7 +162,7 @@ vmmap_print_map_json(const struct vmmap_map *map, void *file)
 		json_hex(f, "end", r->end, true);
 		json_hex(f, "size", r->end - r->start + 1, true);
 		fprintf(f, "\"description\":");
-		json_string(f, r->description);
+		vmmap_print_json_string(r->description, f);
 		fprintf(f, ",\"source\":\"%s\",\"exact\":%s}%s",
 			vmmap_provenance_name(r->source), r->exact ? "true" : "false",
 			i + 1 < map->regions.n ? "," : "");
@@ -214,12 +215,12 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, void *file)
 		char sym[200];
 		snprintf(sym, sizeof(sym), "%s+0x%" PRIx64, a->symbol, a->symbol_offset);
 		fprintf(f, "\"symbol\":");
-		json_string(f, sym);
+		vmmap_print_json_string(sym, f);
 		fputc(',', f);
 	}
 	if (a->have_module) {
 		fprintf(f, "\"module\":");
-		json_string(f, a->module);
+		vmmap_print_json_string(a->module, f);
 		fputc(',', f);
 	}
 	fprintf(f, "\"exact\":%s}", a->region->exact ? "true" : "false");

@@ -102,3 +102,15 @@ source_load_segments(struct vmmap_source *src, uint64_t (**segs)[3], size_t *n)
 	pthread_mutex_unlock(&src->lock);
 	return err;
 }
+
+struct vmmap_error *
+source_present_range(struct vmmap_source *src, uint64_t addr, uint64_t *start,
+		     uint64_t *end)
+{
+	if (!src->ops->present_range)
+		return missing_op(src, "list the pages present in the dump");
+	pthread_mutex_lock(&src->lock);
+	struct vmmap_error *err = src->ops->present_range(src->arg, addr, start, end);
+	pthread_mutex_unlock(&src->lock);
+	return err;
+}

@@ -25,5 +25,7 @@ struct vmmap_error *source_symbol(struct vmmap_source *src, const char *name,
 				  uint64_t *addr);
 struct vmmap_error *source_load_segments(struct vmmap_source *src,
 					 uint64_t (**segs)[3], size_t *n);
+struct vmmap_error *source_present_range(struct vmmap_source *src, uint64_t addr,
+					 uint64_t *start, uint64_t *end);
 
 #endif

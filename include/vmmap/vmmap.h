@@ -40,6 +40,9 @@ enum vmmap_error_code {
 struct vmmap_error;
 
 enum vmmap_error_code vmmap_error_code(const struct vmmap_error *err);
+/* A stable short name for a code: "nomem", "os", "format", "unsupported",
+ * "vmcoreinfo", "fault", "not_found", "invalid_argument", "symbols". */
+const char *vmmap_error_code_name(enum vmmap_error_code code);
 const char *vmmap_error_message(const struct vmmap_error *err);
 void vmmap_error_destroy(struct vmmap_error *err);
 /* For source implementations: a new error with a copy of message. */
@@ -76,6 +79,13 @@ struct vmmap_source_ops {
 					     size_t *n);
 	/* Release arg. */
 	void (*destroy)(void *arg);
+	/* The first run of pages present in the dump at or above physical
+	 * addr, as [*start, *end). VMMAP_ERROR_NOT_FOUND past the last one.
+	 * Used by vmmap_scan_run(); without it, load_segments is used. */
+	struct vmmap_error *(*present_range)(void *arg, uint64_t addr,
+					     uint64_t *start, uint64_t *end);
+	/* New optional operations are added at the end: initialise this
+	 * structure with designated initialisers. */
 };
 
 struct vmmap_source;
@@ -207,6 +217,9 @@ bool vmmap_is_kernel_pointer(const struct vmmap_map *map, uint64_t value);
 /* Output, shared by the CLI and the debugger plugins. Each writes to
  * a FILE * given as void * to keep <stdio.h> out of this header. */
 
+/* s as a JSON string, quotes included: '"', '\\' and bytes outside
+ * printable ASCII are escaped. */
+void vmmap_print_json_string(const char *s, void *file);
 /* Human sizes: "64 TB", "1.5 GB", "4 KB". */
 void vmmap_format_size(uint64_t size, char *buf, size_t len);
 void vmmap_print_map_text(const struct vmmap_map *map, void *file);
@@ -220,6 +233,35 @@ void vmmap_print_annotation_json(const struct vmmap_annotation *a, void *file);
  * is a kernel pointer: "ffff888003a1c000 [direct_map+0x3a1c000]". */
 void vmmap_annotate_text(struct vmmap_map *map, const char *text, size_t len,
 			 void *file);
+
+/* ------------------------------------------------------------------ */
+/* Whole-dump pointer census
+ *
+ * Reads every page present in the dump (streaming, bounded memory) and
+ * counts every aligned 8-byte word that looks like a kernel pointer:
+ * by target region, by the region of the page holding it (from a walk
+ * of the kernel page tables: a page mapped only by the direct map was
+ * found in the direct map), and into holes (non-canonical, guard hole,
+ * unused gaps, unmapped parts of a region): the signature of
+ * corruption. */
+
+struct vmmap_scan_options {
+	/* Called every few MiB and at the end; may be NULL. */
+	void (*progress)(void *arg, uint64_t done_bytes, uint64_t total_bytes);
+	void *progress_arg;
+	size_t top;		/* how many vmalloc areas and modules to list */
+	bool list_mapped;	/* keep (and print) the mapped virtual ranges */
+};
+
+struct vmmap_scan;
+
+struct vmmap_error *vmmap_scan_run(struct vmmap_map *map,
+				   const struct vmmap_scan_options *opts,
+				   struct vmmap_scan **ret);
+void vmmap_scan_destroy(struct vmmap_scan *scan);
+void vmmap_print_scan_text(const struct vmmap_scan *scan, void *file);
+/* {"scan":{...}} and a newline; the schema is in README.md. */
+void vmmap_print_scan_json(const struct vmmap_scan *scan, void *file);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,8 @@
 #include "../error.h"
 #include "../source.h"
 
+#define DUMP_PAGE_SIZE 4096ULL
+
 struct dumpfile {
 	char *path;
 	int fd;
@@ -73,6 +75,32 @@ dumpfile_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
 		st == KDUMP_ERR_SYSTEM ? VMMAP_ERROR_NOMEM : VMMAP_ERROR_FAULT,
 		"cannot read %zu bytes at physical 0x%llx: %s", len,
 		(unsigned long long)addr, kdump_get_err(df->kctx));
+}
+
+/* Runs of present pages from libkdumpfile's file.pagemap bitmap (one
+ * bit per page held in the file: ELF segments, or the kdump bitmap
+ * after makedumpfile's filtering). */
+static struct vmmap_error *
+dumpfile_present_range(void *arg, uint64_t addr, uint64_t *start, uint64_t *end)
+{
+	struct dumpfile *df = arg;
+	kdump_attr_t attr = { .type = KDUMP_BITMAP };
+	kdump_status st = kdump_get_typed_attr(df->kctx, KDUMP_ATTR_FILE_PAGEMAP, &attr);
+	if (st != KDUMP_OK)
+		return kdump_error(df, st, "no page map");
+	kdump_bmp_t *bmp = attr.val.bitmap;
+	kdump_addr_t first = addr / DUMP_PAGE_SIZE;
+	if (kdump_bmp_find_set(bmp, &first) != KDUMP_OK)
+		return vmmap_error_create(VMMAP_ERROR_NOT_FOUND, "no more pages");
+	kdump_addr_t last = first;
+	/* libkdumpfile 0.5.1 finds no clear bit after overlapping ELF
+	 * segments (a kernel-text segment inside the RAM one, as
+	 * /proc/vmcore writes them): go on one page at a time there. */
+	if (kdump_bmp_find_clear(bmp, &last) != KDUMP_OK || last <= first)
+		last = first + 1;
+	*start = (uint64_t)first * DUMP_PAGE_SIZE;
+	*end = (uint64_t)last * DUMP_PAGE_SIZE;
+	return NULL;
 }
 
 static struct vmmap_error *
@@ -159,6 +187,7 @@ static const struct vmmap_source_ops dumpfile_ops = {
 	.page_walk = dumpfile_page_walk,
 	.vmcoreinfo = dumpfile_vmcoreinfo,
 	.load_segments = dumpfile_load_segments,
+	.present_range = dumpfile_present_range,
 	.destroy = dumpfile_destroy,
 };
 

@@ -167,10 +167,14 @@ py_destroy(void *arg)
 
 /* Variants with and without the optional operations. */
 static const struct vmmap_source_ops py_ops[4] = {
-	{ "python", py_read_phys, NULL, py_vmcoreinfo, NULL, NULL, py_destroy },
-	{ "python", py_read_phys, NULL, py_vmcoreinfo, py_symbol, NULL, py_destroy },
-	{ "python", py_read_phys, py_page_walk, py_vmcoreinfo, NULL, NULL, py_destroy },
-	{ "python", py_read_phys, py_page_walk, py_vmcoreinfo, py_symbol, NULL, py_destroy },
+	{ .name = "python", .read_phys = py_read_phys, .vmcoreinfo = py_vmcoreinfo,
+	  .destroy = py_destroy },
+	{ .name = "python", .read_phys = py_read_phys, .vmcoreinfo = py_vmcoreinfo,
+	  .symbol = py_symbol, .destroy = py_destroy },
+	{ .name = "python", .read_phys = py_read_phys, .page_walk = py_page_walk,
+	  .vmcoreinfo = py_vmcoreinfo, .destroy = py_destroy },
+	{ .name = "python", .read_phys = py_read_phys, .page_walk = py_page_walk,
+	  .vmcoreinfo = py_vmcoreinfo, .symbol = py_symbol, .destroy = py_destroy },
 };
 
 /* ------------------------------------------------------------------ */

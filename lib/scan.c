@@ -1,0 +1,558 @@
+/*
+ * The pointer census: every aligned 8-byte word of every page present
+ * in the dump, classified as a kernel pointer or not.
+ *
+ * What counts: a word whose top 16 bits are all ones (4-level paging:
+ * that takes the kernel half and the top of the non-canonical hole, the
+ * usual result of a flipped bit 47), or whose top 8 bits are all ones
+ * (5-level: the kernel half). ERR_PTR values (-1 .. -4095, the kernel's
+ * MAX_ERRNO, include/linux/err.h) are counted apart: they are not
+ * pointers.
+ *
+ * Each pointer is counted by target region and mapped state (from the
+ * kernel page tables), and by the region of the page it was found in.
+ * For speed the target goes through a small radix tree shaped like the
+ * page tables, whose leaves sit as high as the map allows (a whole
+ * region, or a run of mapped or unmapped pages).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "map.h"
+#include "ptenum.h"
+#include "scan.h"
+#include "source.h"
+
+#define PAGE 4096ULL
+#define WORDS_PER_PAGE (PAGE / 8)
+#define CHUNK (256 * PAGE)		/* read 1 MiB at a time */
+#define ERR_PTR_FIRST (~0ULL - 4094)	/* -4095: MAX_ERRNO */
+#define PROGRESS_STEP (16ULL << 20)
+
+#define CLS_LEAF 0x80000000u
+#define CLS(region, state) ((uint32_t)(region) * ST_COUNT + (state))
+
+struct classifier {
+	uint32_t *nodes;	/* 512 entries per node; node 0 is the top */
+	size_t n, cap;
+	unsigned top_shift;
+};
+
+/* A page that some mapping other than the direct map points at. */
+struct owner {
+	uint64_t start, end;	/* physical, [start, end) */
+	unsigned region;
+	int priority;
+	bool exec;
+};
+
+/* Everything the scan needs while it runs. */
+struct scan_ctx {
+	struct vmmap_map *map;
+	struct vmmap_scan *scan;
+	struct ptenum pe;
+	struct classifier cls;
+	uint64_t floor;		/* smallest word that counts */
+	unsigned direct_map, vmalloc, modules;
+	uint64_t *mapped_refs;	/* per pe.mapped range */
+	struct owner *owners;	/* sorted by start */
+	size_t nowners, next_owner;
+	struct owner **active;	/* owners covering the current page */
+	size_t nactive;
+};
+
+static unsigned
+region_index(const struct vmmap_map *map, uint64_t addr)
+{
+	return (unsigned)(vmmap_map_find(map, addr) - map->regions.r);
+}
+
+static bool
+region_is(const struct vmmap_map *map, unsigned r, const char *name)
+{
+	return strcmp(map->regions.r[r].name, name) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Target classifier */
+
+/* LDT remap and EFI live in other page tables (per-mm, efi_pgd): the
+ * kernel's init_top_pgt cannot say whether they are mapped. */
+static bool
+state_unknowable(const struct scan_ctx *c, unsigned r)
+{
+	return !c->scan->have_tables || region_is(c->map, r, "ldt_remap") ||
+	       region_is(c->map, r, "efi") || region_is(c->map, r, "user") ||
+	       region_is(c->map, r, "noncanonical");
+}
+
+/* -1: partly mapped; else ST_MAPPED or ST_UNMAPPED for all of [s, e]. */
+static int
+mapped_state(const struct ptenum *pe, uint64_t s, uint64_t e)
+{
+	size_t lo = 0, hi = pe->nmapped;
+	while (lo < hi) {	/* first range ending at or after s */
+		size_t mid = lo + (hi - lo) / 2;
+		if (pe->mapped[mid].last < s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == pe->nmapped || pe->mapped[lo].start > e)
+		return ST_UNMAPPED;
+	if (pe->mapped[lo].start <= s && pe->mapped[lo].last >= e)
+		return ST_MAPPED;
+	return -1;
+}
+
+static int64_t build_node(struct scan_ctx *c, int level, uint64_t base);
+
+static int64_t
+classify_span(struct scan_ctx *c, int level, uint64_t s, uint64_t e)
+{
+	unsigned r = region_index(c->map, s);
+	bool one_region = c->map->regions.r[r].end >= e;
+	int state = state_unknowable(c, r) ? ST_UNCHECKED : mapped_state(&c->pe, s, e);
+	if ((one_region && state >= 0) || level == 1) {
+		if (state < 0)	/* unreachable: regions and mappings are pages */
+			state = mapped_state(&c->pe, s, s);
+		return CLS_LEAF | CLS(r, state);
+	}
+	return build_node(c, level - 1, s);
+}
+
+static int64_t
+build_node(struct scan_ctx *c, int level, uint64_t base)
+{
+	struct classifier *cl = &c->cls;
+	if (cl->n == cl->cap) {
+		size_t cap = cl->cap ? cl->cap * 2 : 64;
+		uint32_t *nodes = realloc(cl->nodes, cap * 512 * sizeof(*nodes));
+		if (!nodes || cap >= CLS_LEAF / 512)
+			return -1;
+		cl->nodes = nodes;
+		cl->cap = cap;
+	}
+	size_t node = cl->n++;
+	unsigned shift = 12 + 9 * (unsigned)(level - 1);
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t s = base + ((uint64_t)i << shift);
+		int64_t v = classify_span(c, level, s, s + ((1ULL << shift) - 1));
+		if (v < 0)
+			return -1;
+		cl->nodes[node * 512 + i] = (uint32_t)v;
+	}
+	return (int64_t)node;
+}
+
+/* The top node spans the whole 64-bit space in 512 slots of 2^39 (or
+ * 2^48) bytes, like init_top_pgt. */
+static struct vmmap_error *
+build_classifier(struct scan_ctx *c)
+{
+	int levels = (int)c->map->k.pgtable_levels.value;
+	c->cls.top_shift = 12 + 9 * (unsigned)(levels - 1);
+	struct classifier *cl = &c->cls;
+	cl->cap = 64;
+	cl->nodes = malloc(cl->cap * 512 * sizeof(*cl->nodes));
+	if (!cl->nodes)
+		return &vmmap_enomem;
+	cl->n = 1;
+	uint64_t span = 1ULL << cl->top_shift;
+	for (unsigned i = 0; i < 512; i++) {
+		/* the addresses a word >= floor with this slot index has */
+		uint64_t s = (c->floor & ~((span << 9) - 1)) | ((uint64_t)i << cl->top_shift);
+		if (s < c->floor) {	/* no counted word has this slot */
+			cl->nodes[i] = CLS_LEAF | CLS(region_index(c->map, 0), ST_UNCHECKED);
+			continue;
+		}
+		int64_t v = classify_span(c, levels, s, s | (span - 1));
+		if (v < 0)
+			return vmmap_error_create(VMMAP_ERROR_NOMEM, "out of memory (classifier)");
+		cl->nodes[i] = (uint32_t)v;
+	}
+	return NULL;
+}
+
+static inline uint32_t
+classify(const struct classifier *cl, uint64_t w)
+{
+	unsigned shift = cl->top_shift;
+	uint32_t e = cl->nodes[(w >> shift) & 511];
+	while (!(e & CLS_LEAF)) {
+		shift -= 9;
+		e = cl->nodes[(size_t)e * 512 + ((w >> shift) & 511)];
+	}
+	return e & ~CLS_LEAF;
+}
+
+/* ------------------------------------------------------------------ */
+/* Where a page was found: the most telling mapping that reaches it */
+
+static int
+region_priority(const struct vmmap_map *map, unsigned r)
+{
+	static const char *const order[] = {
+		"kernel_text", "modules", "vmalloc", "cpu_entry_area", "fixmap",
+		"espfix", "vsyscall", "vmemmap", "kasan_shadow",
+	};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (region_is(map, r, order[i]))
+			return (int)i;
+	return (int)(sizeof(order) / sizeof(order[0]));
+}
+
+static int
+owner_cmp(const void *a, const void *b)
+{
+	const struct owner *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static bool
+not_direct_map(void *arg, uint64_t va)
+{
+	struct scan_ctx *c = arg;
+	return region_index(c->map, va) != c->direct_map;
+}
+
+static struct vmmap_error *
+build_owners(struct scan_ctx *c)
+{
+	c->owners = malloc((c->pe.nleaves ? c->pe.nleaves : 1) * sizeof(*c->owners));
+	c->active = malloc((c->pe.nleaves ? c->pe.nleaves : 1) * sizeof(*c->active));
+	if (!c->owners || !c->active)
+		return &vmmap_enomem;
+	for (size_t i = 0; i < c->pe.nleaves; i++) {
+		const struct pt_leaf *l = &c->pe.leaves[i];
+		unsigned r = region_index(c->map, l->va);
+		c->owners[i] = (struct owner){ l->pa, l->pa + l->size, r,
+					       region_priority(c->map, r), l->exec };
+	}
+	c->nowners = c->pe.nleaves;
+	qsort(c->owners, c->nowners, sizeof(*c->owners), owner_cmp);
+	return NULL;
+}
+
+/* Pages come in ascending physical order: owners join the active set
+ * as the scan reaches them and leave once it is past their end. A page
+ * that any mapping makes executable is code. */
+static unsigned
+page_region(struct scan_ctx *c, uint64_t pa, bool *exec)
+{
+	*exec = false;
+	while (c->next_owner < c->nowners && c->owners[c->next_owner].start <= pa)
+		c->active[c->nactive++] = &c->owners[c->next_owner++];
+	const struct owner *best = NULL;
+	for (size_t i = 0; i < c->nactive;) {
+		struct owner *o = c->active[i];
+		if (o->end <= pa) {
+			c->active[i] = c->active[--c->nactive];
+			continue;
+		}
+		if (!best || o->priority < best->priority)
+			best = o;
+		*exec = *exec || o->exec;
+		i++;
+	}
+	return best ? best->region : c->direct_map;
+}
+
+/* ------------------------------------------------------------------ */
+/* The scan */
+
+static size_t
+mapped_range_of(const struct ptenum *pe, uint64_t va)
+{
+	size_t lo = 0, hi = pe->nmapped;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pe->mapped[mid].last < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+count_target_detail(struct scan_ctx *c, uint64_t w, unsigned r, unsigned state)
+{
+	if (r == c->vmalloc && state == ST_MAPPED) {
+		size_t i = mapped_range_of(&c->pe, w);
+		if (i < c->pe.nmapped)
+			c->mapped_refs[i]++;
+	} else if (r == c->modules) {
+		const struct module_range *m = modules_range_of(c->map, w);
+		if (m)
+			c->scan->module_refs[m->module]++;
+	}
+}
+
+static void
+scan_page(struct scan_ctx *c, const uint64_t *words, unsigned from)
+{
+	struct vmmap_scan *s = c->scan;
+	uint64_t *row = s->counts + (size_t)from * s->nregions * ST_COUNT;
+	const uint64_t floor = c->floor;
+	for (size_t i = 0; i < WORDS_PER_PAGE; i++) {
+		uint64_t w = words[i];
+		if (w < floor)
+			continue;
+		if (w >= ERR_PTR_FIRST) {
+			s->err_ptrs++;
+			continue;
+		}
+		uint32_t cls = classify(&c->cls, w);
+		row[cls]++;
+		unsigned r = cls / ST_COUNT;
+		if (r == c->vmalloc || r == c->modules)
+			count_target_detail(c, w, r, cls % ST_COUNT);
+	}
+}
+
+/* Present physical ranges: the source's page map, else the ELF load
+ * segments. */
+struct ranges {
+	uint64_t (*segs)[3];
+	size_t nsegs;
+};
+
+static struct vmmap_error *
+next_range(struct scan_ctx *c, struct ranges *rg, uint64_t addr, uint64_t *s, uint64_t *e)
+{
+	if (c->map->src->ops->present_range) {
+		struct vmmap_error *err = source_present_range(c->map->src, addr, s, e);
+		if (!err && (*e <= *s || *e <= addr))
+			err = vmmap_error_create(VMMAP_ERROR_FORMAT, "the dump's page map goes backwards");
+		return err;
+	}
+	/* the lowest segment part at or above addr */
+	bool found = false;
+	for (size_t i = 0; i < rg->nsegs; i++) {
+		uint64_t start = rg->segs[i][1] & ~(PAGE - 1);
+		uint64_t end = (rg->segs[i][1] + rg->segs[i][2] + PAGE - 1) & ~(PAGE - 1);
+		if (end <= addr || end <= start)
+			continue;
+		if (start < addr)
+			start = addr;
+		if (!found || start < *s) {
+			*s = start;
+			*e = end;
+			found = true;
+		}
+	}
+	return found ? NULL : vmmap_error_create(VMMAP_ERROR_NOT_FOUND, "no more pages");
+}
+
+static bool
+is_end(struct vmmap_error *err)
+{
+	if (!err || vmmap_error_code(err) != VMMAP_ERROR_NOT_FOUND)
+		return false;
+	vmmap_error_destroy(err);
+	return true;
+}
+
+static void
+scan_chunk(struct scan_ctx *c, uint64_t pa, uint64_t *buf, size_t len)
+{
+	bool whole = source_read_phys(c->map->src, pa, buf, len) == NULL;
+	for (size_t off = 0; off < len; off += PAGE) {
+		uint64_t *page = buf + off / 8;
+		if (!whole) {
+			struct vmmap_error *err = source_read_phys(c->map->src, pa + off, page, PAGE);
+			if (err) {
+				vmmap_error_destroy(err);
+				c->scan->unreadable_pages++;
+				continue;
+			}
+		}
+		c->scan->pages++;
+		bool exec;
+		unsigned from = page_region(c, pa + off, &exec);
+		/* Instruction bytes are not pointers, however they look. */
+		if (exec)
+			c->scan->code_pages++;
+		else
+			scan_page(c, page, from);
+	}
+}
+
+static struct vmmap_error *
+scan_ranges(struct scan_ctx *c, const struct vmmap_scan_options *o)
+{
+	struct ranges rg = { 0 };
+	struct vmmap_error *err = NULL;
+	if (!c->map->src->ops->present_range &&
+	    (err = source_load_segments(c->map->src, &rg.segs, &rg.nsegs)))
+		return vmmap_error_prefix(err, "cannot list the pages of the dump");
+	uint64_t total = 0, done = 0, next_report = 0, s, e;
+	for (uint64_t addr = 0; !(err = next_range(c, &rg, addr, &s, &e)); addr = e)
+		total += e - s;
+	uint64_t *buf = NULL;
+	if (is_end(err) && (buf = malloc(CHUNK))) {
+		for (uint64_t addr = 0; !(err = next_range(c, &rg, addr, &s, &e)); addr = e) {
+			for (uint64_t pa = s & ~(PAGE - 1); pa < e; pa += CHUNK) {
+				size_t len = e - pa < CHUNK ? (size_t)(e - pa + PAGE - 1) & ~(PAGE - 1) : CHUNK;
+				scan_chunk(c, pa, buf, len);
+				done += len;
+				if (o->progress && done >= next_report) {
+					o->progress(o->progress_arg, done < total ? done : total, total);
+					next_report = done + PROGRESS_STEP;
+				}
+			}
+		}
+		if (is_end(err))
+			err = NULL;
+		if (o->progress)
+			o->progress(o->progress_arg, total, total);
+	} else if (!err) {
+		err = &vmmap_enomem;
+	} else if (is_end(err)) {
+		err = &vmmap_enomem;
+	}
+	free(buf);
+	free(rg.segs);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Set-up and results */
+
+static struct vmmap_error *
+enumerate_tables(struct scan_ctx *c)
+{
+	struct vmmap_scan *s = c->scan;
+	struct vmmap_error *err = ptenum_kernel(c->map, not_direct_map, c, &c->pe);
+	if (err && vmmap_error_code(err) == VMMAP_ERROR_NOMEM)
+		return err;
+	if (err) {
+		snprintf(s->note, sizeof(s->note),
+			 "mapped state not checked and every page counted as direct map: %s",
+			 vmmap_error_message(err));
+		vmmap_error_destroy(err);
+		return NULL;
+	}
+	s->have_tables = true;
+	s->pt_truncated = c->pe.truncated;
+	s->pt_tables = c->pe.tables;
+	s->pt_unreadable = c->pe.unreadable;
+	s->pt_ranges = c->pe.nmapped;
+	if (c->pe.truncated)
+		snprintf(s->note, sizeof(s->note),
+			 "page-table walk cut short after too many entries: garbage tables?");
+	c->mapped_refs = calloc(c->pe.nmapped ? c->pe.nmapped : 1, sizeof(*c->mapped_refs));
+	return c->mapped_refs ? NULL : &vmmap_enomem;
+}
+
+/* The vmalloc areas with references, most referenced first. */
+static struct vmmap_error *
+collect_areas(struct scan_ctx *c)
+{
+	struct vmmap_scan *s = c->scan;
+	size_t n = 0;
+	for (size_t i = 0; i < c->pe.nmapped; i++)
+		n += c->mapped_refs[i] != 0;
+	s->areas = malloc((n ? n : 1) * sizeof(*s->areas));
+	s->area_refs = malloc((n ? n : 1) * sizeof(*s->area_refs));
+	if (!s->areas || !s->area_refs)
+		return &vmmap_enomem;
+	for (size_t i = 0; i < c->pe.nmapped; i++) {
+		if (!c->mapped_refs[i])
+			continue;
+		size_t j = s->nareas++;	/* insertion sort by refs, descending */
+		while (j > 0 && s->area_refs[j - 1] < c->mapped_refs[i]) {
+			s->areas[j] = s->areas[j - 1];
+			s->area_refs[j] = s->area_refs[j - 1];
+			j--;
+		}
+		s->areas[j] = c->pe.mapped[i];
+		s->area_refs[j] = c->mapped_refs[i];
+		if (s->nareas > s->top)
+			s->nareas = s->top;
+	}
+	return NULL;
+}
+
+static struct vmmap_error *
+scan_setup(struct scan_ctx *c, struct vmmap_map *map, size_t top)
+{
+	struct vmmap_scan *s = c->scan;
+	s->regions = map->regions.r;
+	s->nregions = map->regions.n;
+	s->top = top ? top : 10;
+	c->map = map;
+	int levels = (int)map->k.pgtable_levels.value;
+	c->floor = levels == 5 ? 0xff00000000000000ULL : 0xffff000000000000ULL;
+	s->levels = levels;
+	s->floor = c->floor;
+	c->direct_map = region_index(map, map->k.page_offset_base.value);
+	c->vmalloc = region_index(map, map->k.vmalloc_base.value);
+	c->modules = region_index(map, 0xfffffffffe000000ULL);
+	if (!region_is(map, c->modules, "modules"))
+		c->modules = (unsigned)s->nregions;	/* none */
+	s->counts = calloc(s->nregions * s->nregions * ST_COUNT, sizeof(*s->counts));
+	s->nmodules = map->num_modules;
+	s->module_refs = calloc(s->nmodules ? s->nmodules : 1, sizeof(*s->module_refs));
+	s->module_names = malloc((s->nmodules ? s->nmodules : 1) * sizeof(*s->module_names));
+	if (!s->counts || !s->module_refs || !s->module_names)
+		return &vmmap_enomem;
+	memcpy(s->module_names, map->module_names, s->nmodules * sizeof(*s->module_names));
+	struct vmmap_error *err;
+	if ((err = enumerate_tables(c)) || (err = build_owners(c)) || (err = build_classifier(c)))
+		return err;
+	return NULL;
+}
+
+struct vmmap_error *
+vmmap_scan_run(struct vmmap_map *map, const struct vmmap_scan_options *opts,
+	       struct vmmap_scan **ret)
+{
+	static const struct vmmap_scan_options defaults = { .top = 10 };
+	if (!map || !ret)
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no map");
+	if (!opts)
+		opts = &defaults;
+	struct scan_ctx c = { 0 };
+	c.scan = calloc(1, sizeof(*c.scan));
+	if (!c.scan)
+		return &vmmap_enomem;
+	struct vmmap_error *err;
+	if (!(err = scan_setup(&c, map, opts->top)) && !(err = scan_ranges(&c, opts)))
+		err = collect_areas(&c);
+	if (!err && opts->list_mapped) {
+		c.scan->mapped = c.pe.mapped;	/* handed over */
+		c.scan->nmapped = c.pe.nmapped;
+		c.pe.mapped = NULL;
+	}
+	ptenum_fini(&c.pe);
+	free(c.cls.nodes);
+	free(c.mapped_refs);
+	free(c.owners);
+	free(c.active);
+	if (err) {
+		vmmap_scan_destroy(c.scan);
+		return err;
+	}
+	*ret = c.scan;
+	return NULL;
+}
+
+void
+vmmap_scan_destroy(struct vmmap_scan *scan)
+{
+	if (!scan)
+		return;
+	free(scan->counts);
+	free(scan->mapped);
+	free(scan->areas);
+	free(scan->area_refs);
+	free(scan->module_names);
+	free(scan->module_refs);
+	free(scan);
+}

@@ -1,0 +1,41 @@
+/* The result of a pointer census (scan.c), for output.c. */
+#ifndef VMMAP_SCAN_H
+#define VMMAP_SCAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vmmap/vmmap.h>
+
+#include "ptenum.h"
+
+/* A pointer's target: mapped or not in init_top_pgt, or not knowable
+ * there. */
+enum target_state { ST_UNMAPPED, ST_MAPPED, ST_UNCHECKED, ST_COUNT };
+
+struct vmmap_scan {
+	const struct vmmap_region *regions;
+	size_t nregions;
+	size_t top;
+	int levels;
+	uint64_t floor;		/* smallest word that counts */
+	uint64_t pages, unreadable_pages, err_ptrs;
+	uint64_t code_pages;	/* executable: read, not counted */
+	uint64_t *counts;	/* [from region][CLS(to region, state)] */
+	/* Page-table enumeration */
+	bool have_tables, pt_truncated;
+	uint64_t pt_tables, pt_unreadable, pt_ranges;
+	char note[200];
+	/* Most-referenced vmalloc areas (mapped runs of vmalloc space) */
+	struct va_range *areas;
+	uint64_t *area_refs;
+	size_t nareas;
+	/* The kernel half's mapped ranges, if asked for */
+	struct va_range *mapped;
+	size_t nmapped;
+	/* Modules by references */
+	char (*module_names)[56];
+	uint64_t *module_refs;
+	size_t nmodules;
+};
+
+#endif

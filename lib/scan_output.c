@@ -1,0 +1,323 @@
+/* Text and JSON output of a pointer census (see scan.c). */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scan.h"
+
+static bool
+is_hole_name(const char *name)
+{
+	return strcmp(name, "user") == 0 || strcmp(name, "noncanonical") == 0 ||
+	       strcmp(name, "guard_hole") == 0 || strcmp(name, "unused") == 0;
+}
+
+static const uint64_t *
+row(const struct vmmap_scan *s, size_t from)
+{
+	return s->counts + from * s->nregions * ST_COUNT;
+}
+
+/* Pointers to region r (an index), from anywhere, in one state or in
+ * all (state == ST_COUNT). */
+static uint64_t
+to_region(const struct vmmap_scan *s, size_t r, int state)
+{
+	uint64_t n = 0;
+	for (size_t from = 0; from < s->nregions; from++)
+		for (int st = 0; st < ST_COUNT; st++)
+			if (state == ST_COUNT || st == state)
+				n += row(s, from)[r * ST_COUNT + (size_t)st];
+	return n;
+}
+
+static uint64_t
+total_pointers(const struct vmmap_scan *s)
+{
+	uint64_t n = 0;
+	for (size_t r = 0; r < s->nregions; r++)
+		n += to_region(s, r, ST_COUNT);
+	return n;
+}
+
+/* Is r the first region of its name (names like "unused" repeat)? */
+static bool
+first_of_name(const struct vmmap_scan *s, size_t r)
+{
+	for (size_t i = 0; i < r; i++)
+		if (strcmp(s->regions[i].name, s->regions[r].name) == 0)
+			return false;
+	return true;
+}
+
+/* Pointers from pages of regions named `from` to regions named `to`. */
+static uint64_t
+by_names(const struct vmmap_scan *s, const char *from, const char *to)
+{
+	uint64_t n = 0;
+	for (size_t f = 0; f < s->nregions; f++) {
+		if (strcmp(s->regions[f].name, from) != 0)
+			continue;
+		for (size_t t = 0; t < s->nregions; t++)
+			if (strcmp(s->regions[t].name, to) == 0)
+				for (int st = 0; st < ST_COUNT; st++)
+					n += row(s, f)[t * ST_COUNT + (size_t)st];
+	}
+	return n;
+}
+
+/* Pointers into the holes of one name, e.g. every "unused" gap. */
+static uint64_t
+into_holes(const struct vmmap_scan *s, const char *name)
+{
+	uint64_t n = 0;
+	for (size_t r = 0; r < s->nregions; r++)
+		if (strcmp(s->regions[r].name, name) == 0)
+			n += to_region(s, r, ST_COUNT);
+	return n;
+}
+
+/* Pointers to unmapped parts of regions that are not holes. */
+static uint64_t
+into_unmapped(const struct vmmap_scan *s)
+{
+	uint64_t n = 0;
+	for (size_t r = 0; r < s->nregions; r++)
+		if (!is_hole_name(s->regions[r].name))
+			n += to_region(s, r, ST_UNMAPPED);
+	return n;
+}
+
+static const char *const hole_names[] = { "noncanonical", "guard_hole", "unused" };
+#define NUM_HOLE_NAMES (sizeof(hole_names) / sizeof(hole_names[0]))
+
+static uint64_t
+hole_total(const struct vmmap_scan *s)
+{
+	uint64_t n = into_unmapped(s);
+	for (size_t i = 0; i < NUM_HOLE_NAMES; i++)
+		n += into_holes(s, hole_names[i]);
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text */
+
+static void
+print_targets_text(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\nPOINTERS BY TARGET REGION\n%-16s %-18s %12s %12s %12s %12s\n", "REGION",
+		"START", "POINTERS", "MAPPED", "UNMAPPED", "UNCHECKED");
+	for (size_t r = 0; r < s->nregions; r++) {
+		uint64_t n = to_region(s, r, ST_COUNT);
+		if (!n)
+			continue;
+		fprintf(f, "%-16s %016" PRIx64 "   %12" PRIu64 " %12" PRIu64 " %12" PRIu64
+			" %12" PRIu64 "\n", s->regions[r].name, s->regions[r].start, n,
+			to_region(s, r, ST_MAPPED), to_region(s, r, ST_UNMAPPED),
+			to_region(s, r, ST_UNCHECKED));
+	}
+}
+
+static void
+print_holes_text(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\nPOINTERS INTO HOLES (the signature of corruption)\n");
+	for (size_t i = 0; i < NUM_HOLE_NAMES; i++)
+		fprintf(f, "%-16s %12" PRIu64 "\n", hole_names[i], into_holes(s, hole_names[i]));
+	fprintf(f, "%-16s %12" PRIu64 "  (pointers into unmapped parts of regions)\n",
+		"unmapped", into_unmapped(s));
+	fprintf(f, "%-16s %12" PRIu64 "\n", "total", hole_total(s));
+}
+
+static void
+print_found_text(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\nWHERE FOUND (region of the page holding the pointer -> target)\n"
+		   "%-16s %-16s %12s\n", "FROM", "TO", "POINTERS");
+	for (size_t a = 0; a < s->nregions; a++) {
+		if (!first_of_name(s, a))
+			continue;
+		for (size_t b = 0; b < s->nregions; b++) {
+			if (!first_of_name(s, b))
+				continue;
+			uint64_t n = by_names(s, s->regions[a].name, s->regions[b].name);
+			if (n)
+				fprintf(f, "%-16s %-16s %12" PRIu64 "\n", s->regions[a].name,
+					s->regions[b].name, n);
+		}
+	}
+}
+
+static void
+print_tops_text(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\nMOST-REFERENCED VMALLOC AREAS (mapped runs of vmalloc space)\n"
+		   "%-18s %-18s %-9s %12s\n", "START", "END", "SIZE", "POINTERS");
+	for (size_t i = 0; i < s->nareas; i++) {
+		char size[32];
+		vmmap_format_size(s->areas[i].last - s->areas[i].start + 1, size, sizeof(size));
+		fprintf(f, "%016" PRIx64 "   %016" PRIx64 "   %-9s %12" PRIu64 "\n",
+			s->areas[i].start, s->areas[i].last, size, s->area_refs[i]);
+	}
+	fprintf(f, "\nMOST-REFERENCED MODULES\n%-24s %12s\n", "MODULE", "POINTERS");
+	bool used[s->nmodules ? s->nmodules : 1];
+	memset(used, 0, sizeof(used));
+	for (size_t k = 0; k < s->top && k < s->nmodules; k++) {
+		size_t best = s->nmodules;
+		for (size_t m = 0; m < s->nmodules; m++)
+			if (!used[m] && s->module_refs[m] &&
+			    (best == s->nmodules || s->module_refs[m] > s->module_refs[best]))
+				best = m;
+		if (best == s->nmodules)
+			break;
+		used[best] = true;
+		fprintf(f, "%-24s %12" PRIu64 "\n", s->module_names[best], s->module_refs[best]);
+	}
+}
+
+void
+vmmap_print_scan_text(const struct vmmap_scan *s, void *file)
+{
+	FILE *f = file;
+	fprintf(f, "%-16s %" PRIu64 " (%" PRIu64 " MiB), of them code %" PRIu64
+		" (not counted); unreadable %" PRIu64 "\n", "pages scanned", s->pages,
+		s->pages >> 8, s->code_pages, s->unreadable_pages);
+	fprintf(f, "%-16s %" PRIu64 " words, %" PRIu64 " kernel pointers (>= 0x%016" PRIx64
+		"), %" PRIu64 " ERR_PTR values\n", "data words", (s->pages - s->code_pages) * 512,
+		total_pointers(s),
+		s->floor, s->err_ptrs);
+	if (s->have_tables)
+		fprintf(f, "%-16s %" PRIu64 " tables read, %" PRIu64 " mapped ranges%s\n",
+			"page tables", s->pt_tables, s->pt_ranges,
+			s->pt_truncated ? " (cut short)" : "");
+	if (s->note[0])
+		fprintf(f, "note: %s\n", s->note);
+	print_targets_text(s, f);
+	print_holes_text(s, f);
+	print_found_text(s, f);
+	print_tops_text(s, f);
+	if (s->mapped) {
+		fprintf(f, "\nMAPPED RANGES (kernel half of init_top_pgt)\n%-18s %-18s %s\n",
+			"START", "END", "SIZE");
+		for (size_t i = 0; i < s->nmapped; i++) {
+			char size[32];
+			vmmap_format_size(s->mapped[i].last - s->mapped[i].start + 1, size,
+					  sizeof(size));
+			fprintf(f, "%016" PRIx64 "   %016" PRIx64 "   %s\n", s->mapped[i].start,
+				s->mapped[i].last, size);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON */
+
+static void
+print_targets_json(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\"targets\":[");
+	bool comma = false;
+	for (size_t r = 0; r < s->nregions; r++) {
+		uint64_t n = to_region(s, r, ST_COUNT);
+		if (!n)
+			continue;
+		fprintf(f, "%s{\"region\":\"%s\",\"start\":\"0x%" PRIx64 "\",\"pointers\":%" PRIu64
+			",\"mapped\":%" PRIu64 ",\"unmapped\":%" PRIu64 ",\"unchecked\":%" PRIu64 "}",
+			comma ? "," : "", s->regions[r].name, s->regions[r].start, n,
+			to_region(s, r, ST_MAPPED), to_region(s, r, ST_UNMAPPED),
+			to_region(s, r, ST_UNCHECKED));
+		comma = true;
+	}
+	fprintf(f, "],");
+}
+
+static void
+print_holes_json(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\"holes\":{");
+	for (size_t i = 0; i < NUM_HOLE_NAMES; i++)
+		fprintf(f, "\"%s\":%" PRIu64 ",", hole_names[i], into_holes(s, hole_names[i]));
+	fprintf(f, "\"unmapped\":%" PRIu64 ",\"total\":%" PRIu64 "},", into_unmapped(s),
+		hole_total(s));
+}
+
+static void
+print_found_json(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\"found_in\":[");
+	bool comma = false;
+	for (size_t a = 0; a < s->nregions; a++) {
+		for (size_t b = 0; first_of_name(s, a) && b < s->nregions; b++) {
+			uint64_t n = first_of_name(s, b)
+				? by_names(s, s->regions[a].name, s->regions[b].name) : 0;
+			if (!n)
+				continue;
+			fprintf(f, "%s{\"from\":\"%s\",\"to\":\"%s\",\"pointers\":%" PRIu64 "}",
+				comma ? "," : "", s->regions[a].name, s->regions[b].name, n);
+			comma = true;
+		}
+	}
+	fprintf(f, "],");
+}
+
+static void
+print_tops_json(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\"vmalloc_areas\":[");
+	for (size_t i = 0; i < s->nareas; i++)
+		fprintf(f, "%s{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64
+			"\",\"size\":\"0x%" PRIx64 "\",\"pointers\":%" PRIu64 "}", i ? "," : "",
+			s->areas[i].start, s->areas[i].last,
+			s->areas[i].last - s->areas[i].start + 1, s->area_refs[i]);
+	fprintf(f, "],\"modules\":[");
+	bool used[s->nmodules ? s->nmodules : 1];
+	memset(used, 0, sizeof(used));
+	for (size_t k = 0; k < s->top && k < s->nmodules; k++) {
+		size_t best = s->nmodules;
+		for (size_t m = 0; m < s->nmodules; m++)
+			if (!used[m] && s->module_refs[m] &&
+			    (best == s->nmodules || s->module_refs[m] > s->module_refs[best]))
+				best = m;
+		if (best == s->nmodules)
+			break;
+		used[best] = true;
+		fprintf(f, "%s{\"name\":", k ? "," : "");
+		vmmap_print_json_string(s->module_names[best], f);
+		fprintf(f, ",\"pointers\":%" PRIu64 "}", s->module_refs[best]);
+	}
+	fprintf(f, "]");
+}
+
+void
+vmmap_print_scan_json(const struct vmmap_scan *s, void *file)
+{
+	FILE *f = file;
+	fprintf(f, "{\"scan\":{\"pages\":%" PRIu64 ",\"bytes\":%" PRIu64
+		",\"code_pages\":%" PRIu64 ",\"unreadable_pages\":%" PRIu64 ",\"words\":%" PRIu64
+		",\"floor\":\"0x%" PRIx64 "\",\"pointers\":%" PRIu64 ",\"err_ptr\":%" PRIu64 ",",
+		s->pages, s->pages * 4096, s->code_pages, s->unreadable_pages,
+		(s->pages - s->code_pages) * 512, s->floor,
+		total_pointers(s), s->err_ptrs);
+	fprintf(f, "\"page_tables\":{\"walked\":%s,\"tables\":%" PRIu64
+		",\"mapped_ranges\":%" PRIu64 ",\"truncated\":%s},\"notes\":[",
+		s->have_tables ? "true" : "false", s->pt_tables, s->pt_ranges,
+		s->pt_truncated ? "true" : "false");
+	if (s->note[0])
+		vmmap_print_json_string(s->note, f);
+	fprintf(f, "],");
+	print_targets_json(s, f);
+	print_holes_json(s, f);
+	print_found_json(s, f);
+	print_tops_json(s, f);
+	if (s->mapped) {
+		fprintf(f, ",\"mapped\":[");
+		for (size_t i = 0; i < s->nmapped; i++)
+			fprintf(f, "%s[\"0x%" PRIx64 "\",\"0x%" PRIx64 "\"]", i ? "," : "",
+				s->mapped[i].start, s->mapped[i].last);
+		fprintf(f, "]");
+	}
+	fprintf(f, "}}\n");
+}
