@@ -7,5 +7,5 @@ install_deps() {
 		build-essential autoconf automake libtool pkg-config \
 		libkdumpfile-dev libelf-dev libdw-dev python3 valgrind \
 		xz-utils makedumpfile clang libclang-rt-14-dev \
-		python3-dev python3-drgn >/dev/null
+		python3-dev python3-drgn parallel >/dev/null
 }

@@ -1,36 +1,59 @@
 /*
  * vmmap: the effective x86_64 kernel memory map of a vmcore.
- *   vmmap map DUMP [--vmlinux FILE] [--json]
- *   vmmap addr DUMP ADDR... [--vmlinux FILE] [--json]   (ADDR '-': stdin)
+ *   vmmap map DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N]
+ *   vmmap addr DUMP... ADDR... [--vmlinux FILE] [--json|--jsonl] [-j N]
  *   vmmap annotate DUMP [FILE|-] [--vmlinux FILE]
- * Exit status: 0 ok, 1 bad input, 2 usage.
+ *   vmmap annotate --input FILE|- DUMP... [--jsonl] [-j N]
+ *   vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N]
+ * Exit status: 0 ok, 1 bad input (in a batch: any dump failed), 2 usage.
  * Uses the public API only.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <vmmap/vmmap.h>
+
+#include "batch.h"
 
 #define EXIT_BAD_INPUT 1
 #define EXIT_USAGE 2
 
+struct options;
+
+struct command {
+	const char *name;
+	/* Write the result for one built map; json: one JSON object. */
+	struct vmmap_error *(*run)(struct vmmap_map *map, const struct options *o,
+				   FILE *out, bool json);
+};
+
 struct options {
-	const char *command;
-	const char *dump;
+	const struct command *cmd;
 	const char *vmlinux;
-	bool json;
-	char **args;
-	int nargs;
+	const char *input;	/* annotate --input */
+	bool json, jsonl;
+	bool mapped;		/* scan --mapped */
+	unsigned jobs, timeout;
+	char **dumps;
+	size_t ndumps;
+	char **args;		/* addresses, or annotate's text file */
+	size_t nargs;
+	uint64_t *addrs;	/* addr: parsed once, before any dump */
+	size_t naddrs;
+	char *text;		/* annotate in a batch: the whole input */
+	size_t text_len;
 };
 
 /* Usage errors: one line on stderr, exit 2. */
 static int
 usage_error(const char *what)
 {
-	fprintf(stderr, "vmmap: %s (usage: vmmap map|addr|annotate DUMP ...; see vmmap --help)\n",
+	fprintf(stderr, "vmmap: %s (usage: vmmap map|addr|annotate|scan DUMP ...; see vmmap --help)\n",
 		what);
 	return EXIT_USAGE;
 }
@@ -39,17 +62,28 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vmmap map DUMP [--vmlinux FILE] [--json]\n"
-		"       vmmap addr DUMP ADDR... [--vmlinux FILE] [--json]  (ADDR - reads stdin)\n"
+		"usage: vmmap map DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N]\n"
+		"       vmmap addr DUMP... ADDR... [--vmlinux FILE] [--json|--jsonl] [-j N]\n"
+		"                                        (ADDR - reads stdin)\n"
 		"       vmmap annotate DUMP [FILE|-] [--vmlinux FILE]\n"
-		"       vmmap --help | --version\n");
+		"       vmmap annotate --input FILE|- DUMP... [--jsonl] [-j N]\n"
+		"       vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N] [--mapped]\n"
+		"       vmmap --help | --version\n"
+		"batch options: --jsonl (one JSON object per dump per line), -j N (N dumps\n"
+		"at once), --timeout SECONDS (per dump). A dump whose name is a hex number\n"
+		"is written ./NAME in addr.\n");
 }
 
+/* One line on stderr for a failed dump; in JSONL mode the error line
+ * goes to stdout instead, so the batch's output names every dump. */
 static int
-fail(struct vmmap_error *err, const char *dump)
+fail(struct vmmap_error *err, const char *dump, bool jsonl)
 {
 	const char *msg = vmmap_error_message(err);
-	if (dump && strncmp(msg, dump, strlen(dump)) != 0)
+	if (jsonl)
+		batch_print_error_line(stdout, dump, vmmap_error_code_name(vmmap_error_code(err)),
+				       msg);
+	else if (dump && strncmp(msg, dump, strlen(dump)) != 0)
 		fprintf(stderr, "vmmap: %s: %s\n", dump, msg);
 	else
 		fprintf(stderr, "vmmap: %s\n", msg);
@@ -57,74 +91,298 @@ fail(struct vmmap_error *err, const char *dump)
 	return EXIT_BAD_INPUT;
 }
 
+/* ------------------------------------------------------------------ */
+/* Commands */
+
+static struct vmmap_error *
+cmd_map(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
+{
+	(void)o;
+	if (json)
+		vmmap_print_map_json(map, out);
+	else
+		vmmap_print_map_text(map, out);
+	return NULL;
+}
+
+static struct vmmap_error *
+cmd_addr(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
+{
+	if (json)
+		fprintf(out, "{\"addresses\":[");
+	for (size_t i = 0; i < o->naddrs; i++) {
+		struct vmmap_annotation a;
+		struct vmmap_error *err = vmmap_map_annotate(map, o->addrs[i], 0, &a);
+		if (err)
+			return err;
+		if (json) {
+			vmmap_print_annotation_json(&a, out);
+			if (i + 1 < o->naddrs)
+				fputc(',', out);
+		} else {
+			vmmap_print_annotation_text(&a, out);
+		}
+	}
+	if (json)
+		fprintf(out, "]}\n");
+	return NULL;
+}
+
+/* Annotate a stream line by line (a single dump: works on a pipe that
+ * never ends, such as a console log being written). */
+static struct vmmap_error *
+annotate_stream(struct vmmap_map *map, const char *name, FILE *out)
+{
+	FILE *in = stdin;
+	if (strcmp(name, "-") != 0 && !(in = fopen(name, "r")))
+		return vmmap_error_new(VMMAP_ERROR_OS, "cannot open the text to annotate");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline(&line, &cap, in)) > 0)
+		vmmap_annotate_text(map, line, (size_t)len, out);
+	free(line);
+	if (in != stdin)
+		fclose(in);
+	return NULL;
+}
+
+static struct vmmap_error *
+cmd_annotate(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
+{
+	if (!o->text)
+		return annotate_stream(map, o->nargs ? o->args[0] : "-", out);
+	if (!json) {
+		vmmap_annotate_text(map, o->text, o->text_len, out);
+		return NULL;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return vmmap_error_new(VMMAP_ERROR_NOMEM, "out of memory");
+	vmmap_annotate_text(map, o->text, o->text_len, m);
+	fclose(m);
+	fputs("{\"text\":", out);
+	vmmap_print_json_string(buf, out);
+	fputs("}\n", out);
+	free(buf);
+	return NULL;
+}
+
+/* The scan's progress, on a terminal only. */
+static void
+scan_progress(void *arg, uint64_t done, uint64_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\r\033[Kscanning: %3d%% of %llu MiB", total ? (int)(done * 100 / total) : 100,
+		(unsigned long long)(total >> 20));
+	if (done == total)
+		fputs("\r\033[K", stderr);
+}
+
+static struct vmmap_error *
+cmd_scan(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
+{
+	struct vmmap_scan_options so = { .top = 10, .list_mapped = o->mapped };
+	if (o->ndumps == 1 && !o->jsonl && isatty(STDERR_FILENO))
+		so.progress = scan_progress;
+	struct vmmap_scan *scan;
+	struct vmmap_error *err = vmmap_scan_run(map, &so, &scan);
+	if (err)
+		return err;
+	if (json)
+		vmmap_print_scan_json(scan, out);
+	else
+		vmmap_print_scan_text(scan, out);
+	vmmap_scan_destroy(scan);
+	return NULL;
+}
+
+static const struct command commands[] = {
+	{ "map", cmd_map },
+	{ "addr", cmd_addr },
+	{ "annotate", cmd_annotate },
+	{ "scan", cmd_scan },
+};
+
+/* ------------------------------------------------------------------ */
+/* One dump */
+
+/* The command's JSON object with "dump" and "ok" put in front. */
+static struct vmmap_error *
+print_jsonl(struct vmmap_map *map, const struct options *o, const char *dump)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return vmmap_error_new(VMMAP_ERROR_NOMEM, "out of memory");
+	struct vmmap_error *err = o->cmd->run(map, o, m, true);
+	fclose(m);
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	if (!err && (len < 2 || buf[0] != '{'))
+		err = vmmap_error_new(VMMAP_ERROR_NOMEM, "no result");
+	if (!err) {
+		fputs("{\"dump\":", stdout);
+		vmmap_print_json_string(dump, stdout);
+		fputs(",\"ok\":true,", stdout);
+		fwrite(buf + 1, 1, len - 1, stdout);
+		fputc('\n', stdout);
+	}
+	free(buf);
+	return err;
+}
+
+static int
+run_dump(const char *dump, void *arg)
+{
+	const struct options *o = arg;
+	struct vmmap_source *src;
+	struct vmmap_map *map;
+	struct vmmap_error *err = vmmap_source_open_dump(dump, &src);
+	if (err)
+		return fail(err, dump, o->jsonl);
+	err = vmmap_map_build(src, o->vmlinux, &map);
+	if (!err) {
+		err = o->jsonl ? print_jsonl(map, o, dump) : o->cmd->run(map, o, stdout, o->json);
+		vmmap_map_destroy(map);
+	}
+	vmmap_source_destroy(src);
+	return err ? fail(err, dump, o->jsonl) : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Command line */
+
+static bool
+parse_count(const char *s, unsigned max, unsigned *ret)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || v < 1 || v > max)
+		return false;
+	*ret = (unsigned)v;
+	return true;
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "vmlinux", required_argument, NULL, 'v' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "jsonl", no_argument, NULL, 'L' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "mapped", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
-	/* '+' would stop at the first operand; permute so options may
-	 * follow the dump. '-' alone stays an operand. */
-	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	/* getopt permutes, so options may follow the dumps; '-' alone stays
+	 * an operand. */
+	while ((c = getopt_long(argc, argv, "hVj:i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v': o->vmlinux = optarg; break;
-		case 'j': o->json = true; break;
+		case 'J': o->json = true; break;
+		case 'L': o->jsonl = true; break;
+		case 'i': o->input = optarg; break;
+		case 'M': o->mapped = true; break;
+		case 'j':
+			if (!parse_count(optarg, 1024, &o->jobs))
+				return usage_error("-j wants a number of dumps at once, 1 to 1024");
+			break;
+		case 'T':
+			if (!parse_count(optarg, 86400, &o->timeout))
+				return usage_error("--timeout wants seconds, 1 to 86400");
+			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("vmmap %s\n", PACKAGE_VERSION); exit(0);
 		default:
-			fprintf(stderr, "vmmap: unknown option '%s' (see vmmap --help)\n",
-				argv[optind - 1]);
-			exit(EXIT_USAGE);
+			if (optopt == 'j' || optopt == 'i')
+				fprintf(stderr, "vmmap: option -%c needs an argument (see vmmap --help)\n",
+					optopt);
+			else
+				fprintf(stderr, "vmmap: unknown option '%s' (see vmmap --help)\n",
+					argv[optind - 1]);
+			return EXIT_USAGE;
 		}
 	}
 	if (argc - optind < 2)
-		return -1;
-	o->command = argv[optind];
-	o->dump = argv[optind + 1];
-	o->args = argv + optind + 2;
-	o->nargs = argc - optind - 2;
-	return 0;
-}
-
-static int
-open_map(const struct options *o, struct vmmap_source **src, struct vmmap_map **map)
-{
-	struct vmmap_error *err = vmmap_source_open_dump(o->dump, src);
-	if (err)
-		return fail(err, o->dump);
-	err = vmmap_map_build(*src, o->vmlinux, map);
-	if (err) {
-		vmmap_source_destroy(*src);
-		return fail(err, o->dump);
+		return usage_error("a command and a dump are needed");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			o->cmd = &commands[i];
+	if (!o->cmd) {
+		fprintf(stderr, "vmmap: unknown command '%s' (see vmmap --help)\n", argv[optind]);
+		return EXIT_USAGE;
 	}
+	o->dumps = argv + optind + 1;
+	o->ndumps = (size_t)(argc - optind - 1);
 	return 0;
 }
 
-static int
-cmd_map(struct vmmap_map *map, const struct options *o)
+static bool
+is_address_operand(const char *s)
 {
-	if (o->json)
-		vmmap_print_map_json(map, stdout);
-	else
-		vmmap_print_map_text(map, stdout);
+	uint64_t v;
+	if (strcmp(s, "-") == 0)
+		return true;
+	struct vmmap_error *err = vmmap_parse_address(s, &v);
+	vmmap_error_destroy(err);
+	return !err;
+}
+
+/* Split the operands into dumps and the command's own arguments. */
+static int
+split_operands(struct options *o)
+{
+	size_t ndumps = o->ndumps;
+	if (o->cmd->run == cmd_addr) {
+		/* The first operand is always a dump; then dumps run up to
+		 * the first operand that is an address or not a file (a bad
+		 * address must be reported as one). */
+		ndumps = 1;
+		while (ndumps < o->ndumps && !is_address_operand(o->dumps[ndumps]) &&
+		       access(o->dumps[ndumps], F_OK) == 0)
+			ndumps++;
+		if (ndumps == o->ndumps)
+			return usage_error("addr needs at least one address");
+	} else if (o->cmd->run == cmd_annotate && !o->input) {
+		if (o->ndumps > 2)
+			return usage_error("several dumps: give the text with --input FILE");
+		ndumps = 1;
+	}
+	if (o->input && o->cmd->run != cmd_annotate)
+		return usage_error("--input is for annotate");
+	if (o->mapped && o->cmd->run != cmd_scan)
+		return usage_error("--mapped is for scan");
+	o->args = o->dumps + ndumps;
+	o->nargs = o->ndumps - ndumps;
+	o->ndumps = ndumps;
+	if (o->nargs && o->cmd->run != cmd_addr && o->cmd->run != cmd_annotate)
+		return usage_error("too many operands");
+	if (o->json && o->jsonl)
+		return usage_error("--json and --jsonl exclude each other");
+	if (o->json && o->ndumps > 1)
+		return usage_error("--json writes one document per dump: use --jsonl for several dumps");
 	return 0;
 }
 
 /* Addresses from the command line, or whitespace-separated on stdin. */
 static int
-collect_addresses(const struct options *o, uint64_t **out, size_t *n)
+collect_addresses(struct options *o)
 {
 	size_t cap = 16;
 	uint64_t *a = malloc(cap * sizeof(*a));
-	*n = 0;
+	size_t n = 0;
 	char word[64];
-	for (int i = 0; a && i < o->nargs; i++) {
+	for (size_t i = 0; a && i < o->nargs; i++) {
 		bool from_stdin = strcmp(o->args[i], "-") == 0;
 		for (;;) {
 			const char *text = o->args[i];
@@ -133,18 +391,21 @@ collect_addresses(const struct options *o, uint64_t **out, size_t *n)
 					break;
 				text = word;
 			}
-			if (*n == cap) {
+			if (n == cap) {
 				uint64_t *b = realloc(a, (cap *= 2) * sizeof(*a));
-				if (!b)
+				if (!b) {
+					free(a);
+					a = NULL;
 					break;
+				}
 				a = b;
 			}
-			struct vmmap_error *err = vmmap_parse_address(text, &a[*n]);
+			struct vmmap_error *err = vmmap_parse_address(text, &a[n]);
 			if (err) {
 				free(a);
-				return fail(err, NULL);
+				return fail(err, NULL, false);
 			}
-			(*n)++;
+			n++;
 			if (!from_stdin)
 				break;
 		}
@@ -153,91 +414,70 @@ collect_addresses(const struct options *o, uint64_t **out, size_t *n)
 		fprintf(stderr, "vmmap: out of memory\n");
 		return EXIT_BAD_INPUT;
 	}
-	*out = a;
+	o->addrs = a;
+	o->naddrs = n;
 	return 0;
 }
 
+/* annotate --input: the whole text, read once for every dump. */
 static int
-cmd_addr(struct vmmap_map *map, const struct options *o)
+read_input(struct options *o)
 {
-	uint64_t *addrs = NULL;
-	size_t n = 0;
-	int rc = collect_addresses(o, &addrs, &n);
-	if (rc)
-		return rc;
-	if (o->json)
-		printf("{\"addresses\":[");
-	for (size_t i = 0; i < n; i++) {
-		struct vmmap_annotation a;
-		struct vmmap_error *err = vmmap_map_annotate(map, addrs[i], 0, &a);
-		if (err) {
-			free(addrs);
-			return fail(err, o->dump);
-		}
-		if (o->json) {
-			vmmap_print_annotation_json(&a, stdout);
-			if (i + 1 < n)
-				putchar(',');
-		} else {
-			vmmap_print_annotation_text(&a, stdout);
-		}
-	}
-	if (o->json)
-		printf("]}\n");
-	free(addrs);
-	return 0;
-}
-
-static int
-cmd_annotate(struct vmmap_map *map, const struct options *o)
-{
-	FILE *in = stdin;
-	const char *name = o->nargs ? o->args[0] : "-";
-	if (strcmp(name, "-") != 0 && !(in = fopen(name, "r"))) {
-		fprintf(stderr, "vmmap: %s: cannot open: ", name);
-		perror(NULL);
+	FILE *in = strcmp(o->input, "-") == 0 ? stdin : fopen(o->input, "r");
+	if (!in) {
+		fprintf(stderr, "vmmap: %s: cannot open: %s\n", o->input, strerror(errno));
 		return EXIT_BAD_INPUT;
 	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	while ((len = getline(&line, &cap, in)) > 0)
-		vmmap_annotate_text(map, line, (size_t)len, stdout);
-	free(line);
+	FILE *m = open_memstream(&o->text, &o->text_len);
+	char buf[65536];
+	size_t got;
+	while (m && (got = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, got, m);
+	bool bad = ferror(in);
 	if (in != stdin)
 		fclose(in);
+	if (!m || fclose(m) != 0 || bad) {
+		fprintf(stderr, "vmmap: %s: cannot read\n", o->input);
+		return EXIT_BAD_INPUT;
+	}
 	return 0;
+}
+
+static int
+check_text_file(const struct options *o)
+{
+	if (o->cmd->run != cmd_annotate || o->input || !o->nargs || strcmp(o->args[0], "-") == 0)
+		return 0;
+	if (access(o->args[0], R_OK) == 0)
+		return 0;
+	fprintf(stderr, "vmmap: %s: cannot open: %s\n", o->args[0], strerror(errno));
+	return EXIT_BAD_INPUT;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct options o = { 0 };
-	if (parse_options(argc, argv, &o) < 0)
-		return usage_error("a command and a dump are needed");
-	int (*cmd)(struct vmmap_map *, const struct options *);
-	if (strcmp(o.command, "map") == 0)
-		cmd = cmd_map;
-	else if (strcmp(o.command, "addr") == 0)
-		cmd = cmd_addr;
-	else if (strcmp(o.command, "annotate") == 0)
-		cmd = cmd_annotate;
-	else {
-		fprintf(stderr, "vmmap: unknown command '%s' (see vmmap --help)\n", o.command);
-		return EXIT_USAGE;
-	}
-	bool args_ok = cmd == cmd_map ? o.nargs == 0
-		     : cmd == cmd_addr ? o.nargs > 0 : o.nargs <= 1;
-	if (!args_ok)
-		return usage_error(cmd == cmd_addr ? "addr needs at least one address"
-						   : "too many operands");
-	struct vmmap_source *src;
-	struct vmmap_map *map;
-	int rc = open_map(&o, &src, &map);
-	if (rc)
+	struct options o = { .jobs = 1 };
+	int rc = parse_options(argc, argv, &o);
+	if (rc || (rc = split_operands(&o)) || (rc = check_text_file(&o)))
 		return rc;
-	rc = cmd(map, &o);
-	vmmap_map_destroy(map);
-	vmmap_source_destroy(src);
+	if (o.cmd->run == cmd_addr && (rc = collect_addresses(&o)))
+		return rc;
+	if (o.input && (rc = read_input(&o)))
+		return rc;
+	if (o.ndumps == 1 && !o.jsonl)
+		rc = run_dump(o.dumps[0], &o);	/* the single-dump contract */
+	else {
+		struct batch_options bo = {
+			.jobs = o.jobs,
+			.jsonl = o.jsonl,
+			.progress = isatty(STDERR_FILENO),
+			.headers = !o.jsonl && o.ndumps > 1,
+			.timeout = o.timeout,
+		};
+		rc = batch_run(o.dumps, o.ndumps, &bo, run_dump, &o);
+	}
+	free(o.addrs);
+	free(o.text);
 	return rc;
 }
