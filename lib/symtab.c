@@ -22,14 +22,35 @@ symtab_fini(struct symtab *st)
 	memset(st, 0, sizeof(*st));
 }
 
+struct vmmap_error *
+symtab_reserve(struct symtab *st, size_t entries, size_t pool_bytes)
+{
+	if (entries > st->cap) {
+		struct symtab_entry *e = realloc(st->entries, entries * sizeof(*e));
+		if (!e)
+			return &vmmap_enomem;
+		st->entries = e;
+		st->cap = entries;
+	}
+	if (pool_bytes > st->pool_cap) {
+		char *p = realloc(st->pool, pool_bytes);
+		if (!p)
+			return &vmmap_enomem;
+		st->pool = p;
+		st->pool_cap = pool_bytes;
+	}
+	return NULL;
+}
+
 /* Names are kept as offsets while the pool grows, then turned into
- * pointers by symtab_finish(). */
+ * pointers by symtab_finish(). Growth is by half, not double: the
+ * tables of a distribution kernel hold ~100,000 names. */
 struct vmmap_error *
 symtab_add(struct symtab *st, uint64_t addr, char type, const char *name,
 	   size_t namelen)
 {
 	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 64;
+		size_t cap = st->cap ? st->cap + st->cap / 2 : 64;
 		struct symtab_entry *e = realloc(st->entries, cap * sizeof(*e));
 		if (!e)
 			return &vmmap_enomem;
@@ -37,9 +58,9 @@ symtab_add(struct symtab *st, uint64_t addr, char type, const char *name,
 		st->cap = cap;
 	}
 	if (st->pool_len + namelen + 1 > st->pool_cap) {
-		size_t cap = st->pool_cap ? st->pool_cap * 2 : 4096;
+		size_t cap = st->pool_cap ? st->pool_cap + st->pool_cap / 2 : 4096;
 		while (cap < st->pool_len + namelen + 1)
-			cap *= 2;
+			cap += cap / 2;
 		char *p = realloc(st->pool, cap);
 		if (!p)
 			return &vmmap_enomem;
@@ -66,10 +87,22 @@ compare_addr(const void *a, const void *b)
 	return x->name < y->name ? -1 : x->name > y->name;
 }
 
+static bool
+is_sorted(const struct symtab *st)
+{
+	for (size_t i = 1; i < st->n; i++)
+		if (compare_addr(&st->entries[i - 1], &st->entries[i]) > 0)
+			return false;
+	return true;
+}
+
 void
 symtab_finish(struct symtab *st)
 {
-	qsort(st->entries, st->n, sizeof(*st->entries), compare_addr);
+	/* kallsyms comes sorted (scripts/kallsyms.c); glibc's qsort would
+	 * allocate a copy of the whole table to merge-sort it. */
+	if (!is_sorted(st))
+		qsort(st->entries, st->n, sizeof(*st->entries), compare_addr);
 	for (size_t i = 0; i < st->n; i++)
 		st->entries[i].name = st->pool + (uintptr_t)st->entries[i].name;
 	st->sorted = true;

@@ -23,6 +23,8 @@ struct symtab {
 
 void symtab_init(struct symtab *st, enum vmmap_provenance source);
 void symtab_fini(struct symtab *st);
+/* Room for this many entries and name bytes (an estimate is fine). */
+struct vmmap_error *symtab_reserve(struct symtab *st, size_t entries, size_t pool_bytes);
 struct vmmap_error *symtab_add(struct symtab *st, uint64_t addr, char type,
 			       const char *name, size_t namelen);
 /* Sort by address; call once after the last symtab_add(). */

@@ -468,6 +468,9 @@ vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
 	 * ends in SIGBUS (measured on a kdump file cut at 5000 bytes). */
 	kdump_set_number_attr(df->kctx, KDUMP_ATTR_ZERO_EXCLUDED, 0);
 	kdump_set_number_attr(df->kctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
+	/* 64 cached pages (libkdumpfile's default is 1024, 4 MiB): page-table
+	 * walks and kallsyms reads need few; a scan streams. */
+	kdump_set_number_attr(df->kctx, "cache.size", 64);
 	kdump_status st = kdump_open_fd(df->kctx, df->fd);
 	if (st != KDUMP_OK) {
 		err = vmmap_error_format(VMMAP_ERROR_FORMAT,

@@ -211,7 +211,10 @@ kallsyms_decode(const struct kallsyms_location *loc, kallsyms_read_fn *read,
 	void *addrs = NULL;
 	struct stream *s = NULL;
 	char *name = malloc(KALLSYMS_NAME_MAX);
-	err = read_tokens(loc, read, arg, &tok);
+	/* ~20 bytes per name in distribution kernels */
+	err = symtab_reserve(out, out->n + num, out->pool_len + (size_t)num * 24);
+	if (!err)
+		err = read_tokens(loc, read, arg, &tok);
 	if (!err)
 		err = read_addresses(loc, read, arg, num, &addrs);
 	if (!err && !(s = calloc(1, sizeof(*s))))
