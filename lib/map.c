@@ -259,7 +259,7 @@ annotate_symbol(struct vmmap_map *map, struct vmmap_annotation *a)
 	const struct symtab_entry *e = symtab_by_addr(&map->syms, a->address);
 	if (!e || e->addr < X86_64_START_KERNEL_MAP)
 		return;
-	snprintf(a->symbol, sizeof(a->symbol), "%s", e->name);
+	snprintf(a->symbol, sizeof(a->symbol), "%s", symtab_name(&map->syms, e));
 	a->symbol_offset = a->address - e->addr;
 	a->have_symbol = true;
 }

@@ -19,6 +19,7 @@ symtab_fini(struct symtab *st)
 {
 	free(st->entries);
 	free(st->pool);
+	free(st->by_name);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -42,8 +43,7 @@ symtab_reserve(struct symtab *st, size_t entries, size_t pool_bytes)
 	return NULL;
 }
 
-/* Names are kept as offsets while the pool grows, then turned into
- * pointers by symtab_finish(). Growth is by half, not double: the
+/* Names are offsets into the pool, which may move as it grows. Growth is by half, not double: the
  * tables of a distribution kernel hold ~100,000 names. */
 struct vmmap_error *
 symtab_add(struct symtab *st, uint64_t addr, char type, const char *name,
@@ -67,11 +67,13 @@ symtab_add(struct symtab *st, uint64_t addr, char type, const char *name,
 		st->pool = p;
 		st->pool_cap = cap;
 	}
+	if (st->pool_len + namelen + 1 > UINT32_MAX)
+		return vmmap_error_create(VMMAP_ERROR_FORMAT, "symbol names over 4 GiB");
 	memcpy(st->pool + st->pool_len, name, namelen);
 	st->pool[st->pool_len + namelen] = '\0';
 	st->entries[st->n].addr = addr;
 	st->entries[st->n].type = type;
-	st->entries[st->n].name = (const char *)(uintptr_t)st->pool_len;
+	st->entries[st->n].name = (uint32_t)st->pool_len;
 	st->pool_len += namelen + 1;
 	st->n++;
 	return NULL;
@@ -86,6 +88,8 @@ compare_addr(const void *a, const void *b)
 	/* Stable enough: prefer the earlier-added name. */
 	return x->name < y->name ? -1 : x->name > y->name;
 }
+
+static void index_names(struct symtab *st);
 
 static bool
 is_sorted(const struct symtab *st)
@@ -103,16 +107,54 @@ symtab_finish(struct symtab *st)
 	 * allocate a copy of the whole table to merge-sort it. */
 	if (!is_sorted(st))
 		qsort(st->entries, st->n, sizeof(*st->entries), compare_addr);
-	for (size_t i = 0; i < st->n; i++)
-		st->entries[i].name = st->pool + (uintptr_t)st->entries[i].name;
 	st->sorted = true;
+	index_names(st);
+}
+
+static size_t
+name_hash(const char *name)
+{
+	size_t h = 14695981039346656037ULL;	/* FNV-1a */
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+	return h;
+}
+
+/* An index by name, so that the few dozen lookups of a map build do not
+ * each compare ~100,000 names. The first symbol of a name wins, as in
+ * a linear search. Without memory for it, lookups stay linear. */
+static void
+index_names(struct symtab *st)
+{
+	size_t cap = 1;
+	while (cap < st->n + st->n / 4)	/* load at most 0.8 */
+		cap *= 2;
+	if (st->n == 0 || st->n >= UINT32_MAX || !(st->by_name = calloc(cap, sizeof(uint32_t))))
+		return;
+	st->by_name_cap = cap;
+	for (size_t i = 0; i < st->n; i++) {
+		const char *name = symtab_name(st, &st->entries[i]);
+		size_t h = name_hash(name) & (cap - 1);
+		while (st->by_name[h] &&
+		       strcmp(symtab_name(st, &st->entries[st->by_name[h] - 1]), name) != 0)
+			h = (h + 1) & (cap - 1);
+		if (!st->by_name[h])
+			st->by_name[h] = (uint32_t)i + 1;
+	}
 }
 
 const struct symtab_entry *
 symtab_by_name(const struct symtab *st, const char *name)
 {
+	if (st->by_name_cap) {
+		size_t h = name_hash(name) & (st->by_name_cap - 1);
+		for (; st->by_name[h]; h = (h + 1) & (st->by_name_cap - 1))
+			if (strcmp(symtab_name(st, &st->entries[st->by_name[h] - 1]), name) == 0)
+				return &st->entries[st->by_name[h] - 1];
+		return NULL;
+	}
 	for (size_t i = 0; i < st->n; i++)
-		if (strcmp(st->entries[i].name, name) == 0)
+		if (strcmp(symtab_name(st, &st->entries[i]), name) == 0)
 			return &st->entries[i];
 	return NULL;
 }

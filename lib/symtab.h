@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <vmmap/vmmap.h>
 
-struct symtab_entry {
+struct symtab_entry {		/* 16 bytes: there are ~100,000 */
 	uint64_t addr;
+	uint32_t name;		/* offset in the table's string pool */
 	char type;		/* nm-style type letter, '?' if unknown */
-	const char *name;	/* points into the table's string pool */
 };
 
 struct symtab {
@@ -19,6 +19,8 @@ struct symtab {
 	size_t pool_len, pool_cap;
 	enum vmmap_provenance source;
 	bool sorted;
+	uint32_t *by_name;	/* hash of names: entry index + 1, 0 free */
+	size_t by_name_cap;	/* a power of two, or 0 */
 };
 
 void symtab_init(struct symtab *st, enum vmmap_provenance source);
@@ -29,6 +31,12 @@ struct vmmap_error *symtab_add(struct symtab *st, uint64_t addr, char type,
 			       const char *name, size_t namelen);
 /* Sort by address; call once after the last symtab_add(). */
 void symtab_finish(struct symtab *st);
+static inline const char *
+symtab_name(const struct symtab *st, const struct symtab_entry *e)
+{
+	return st->pool + e->name;
+}
+
 /* The first symbol with this name, or NULL. */
 const struct symtab_entry *symtab_by_name(const struct symtab *st,
 					  const char *name);

@@ -35,18 +35,27 @@ struct stream {
 };
 
 static struct vmmap_error *
+stream_refill(struct stream *s)
+{
+	/* Read up to the next page boundary, so that one missing page is
+	 * not hit before it is needed. */
+	size_t n = CHUNK - (s->next & (CHUNK - 1));
+	struct vmmap_error *err = s->read(s->arg, s->next, s->buf, n);
+	if (err)
+		return vmmap_error_prefix(err, "kallsyms_names");
+	s->next += n;
+	s->pos = 0;
+	s->len = n;
+	return NULL;
+}
+
+static inline struct vmmap_error *
 stream_byte(struct stream *s, uint8_t *ret)
 {
-	if (s->pos == s->len) {
-		/* Read up to the next page boundary, so that one
-		 * missing page is not hit before it is needed. */
-		size_t n = CHUNK - (s->next & (CHUNK - 1));
-		struct vmmap_error *err = s->read(s->arg, s->next, s->buf, n);
+	if (__builtin_expect(s->pos == s->len, 0)) {
+		struct vmmap_error *err = stream_refill(s);
 		if (err)
-			return vmmap_error_prefix(err, "kallsyms_names");
-		s->next += n;
-		s->pos = 0;
-		s->len = n;
+			return err;
 	}
 	*ret = s->buf[s->pos++];
 	return NULL;
@@ -55,6 +64,7 @@ stream_byte(struct stream *s, uint8_t *ret)
 struct tokens {
 	char *table;		/* NUL-terminated copy of the token table */
 	uint16_t index[256];
+	size_t len[256];	/* strlen of each token, worked out once */
 	size_t size;
 };
 
@@ -94,6 +104,9 @@ read_tokens(const struct kallsyms_location *loc, kallsyms_read_fn *read,
 			return vmmap_error_prefix(err, "kallsyms_token_table");
 	}
 	tok->size = size;
+	for (int i = 0; i < 256; i++)
+		tok->len[i] = tok->index[i] < size
+			? strnlen(tok->table + tok->index[i], size - tok->index[i]) : 0;
 	return NULL;
 }
 
@@ -118,7 +131,7 @@ decode_name(struct stream *s, const struct tokens *tok, char *name,
 		if (err)
 			return err;
 		const char *t = tok->table + tok->index[b];
-		size_t tlen = strnlen(t, tok->size - tok->index[b]);
+		size_t tlen = tok->len[b];
 		if (out + tlen >= KALLSYMS_NAME_MAX)
 			return vmmap_error_create(VMMAP_ERROR_FORMAT,
 						  "kallsyms_names holds a name longer than any kernel symbol");
