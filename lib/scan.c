@@ -24,12 +24,12 @@
 #include "error.h"
 #include "map.h"
 #include "ptenum.h"
+#include "pagestream.h"
 #include "scan.h"
 #include "source.h"
 
 #define PAGE 4096ULL
 #define WORDS_PER_PAGE (PAGE / 8)
-#define CHUNK (256 * PAGE)		/* read 1 MiB at a time */
 #define ERR_PTR_FIRST (~0ULL - 4094)	/* -4095: MAX_ERRNO */
 #define PROGRESS_STEP (16ULL << 20)
 
@@ -58,6 +58,8 @@ struct scan_ctx {
 	struct classifier cls;
 	uint64_t floor;		/* smallest word that counts */
 	unsigned direct_map, vmalloc, modules;
+	bool *unknowable;	/* per region: mapped state not knowable */
+	size_t region_cursor, mapped_cursor;	/* classifier build */
 	uint64_t *mapped_refs;	/* per pe.mapped range */
 	struct owner *owners;	/* sorted by start */
 	size_t nowners, next_owner;
@@ -90,21 +92,33 @@ state_unknowable(const struct scan_ctx *c, unsigned r)
 	       region_is(c->map, r, "noncanonical");
 }
 
+/* The classifier is built in ascending address order, so the region and
+ * the mapped range of each span are found by moving cursors forward. */
+static unsigned
+region_at(struct scan_ctx *c, uint64_t s)
+{
+	const struct region_list *rl = &c->map->regions;
+	if (c->region_cursor >= rl->n || rl->r[c->region_cursor].start > s)
+		c->region_cursor = region_index(c->map, s);
+	while (rl->r[c->region_cursor].end < s)
+		c->region_cursor++;
+	return (unsigned)c->region_cursor;
+}
+
 /* -1: partly mapped; else ST_MAPPED or ST_UNMAPPED for all of [s, e]. */
 static int
-mapped_state(const struct ptenum *pe, uint64_t s, uint64_t e)
+mapped_state(struct scan_ctx *c, uint64_t s, uint64_t e)
 {
-	size_t lo = 0, hi = pe->nmapped;
-	while (lo < hi) {	/* first range ending at or after s */
-		size_t mid = lo + (hi - lo) / 2;
-		if (pe->mapped[mid].last < s)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == pe->nmapped || pe->mapped[lo].start > e)
+	const struct ptenum *pe = &c->pe;
+	size_t i = c->mapped_cursor;
+	if (i > 0 && pe->mapped[i - 1].last >= s)
+		i = 0;	/* went backwards (never, in ascending builds) */
+	while (i < pe->nmapped && pe->mapped[i].last < s)
+		i++;
+	c->mapped_cursor = i;
+	if (i == pe->nmapped || pe->mapped[i].start > e)
 		return ST_UNMAPPED;
-	if (pe->mapped[lo].start <= s && pe->mapped[lo].last >= e)
+	if (pe->mapped[i].start <= s && pe->mapped[i].last >= e)
 		return ST_MAPPED;
 	return -1;
 }
@@ -114,12 +128,12 @@ static int64_t build_node(struct scan_ctx *c, int level, uint64_t base);
 static int64_t
 classify_span(struct scan_ctx *c, int level, uint64_t s, uint64_t e)
 {
-	unsigned r = region_index(c->map, s);
+	unsigned r = region_at(c, s);
 	bool one_region = c->map->regions.r[r].end >= e;
-	int state = state_unknowable(c, r) ? ST_UNCHECKED : mapped_state(&c->pe, s, e);
+	int state = c->unknowable[r] ? ST_UNCHECKED : mapped_state(c, s, e);
 	if ((one_region && state >= 0) || level == 1) {
 		if (state < 0)	/* unreachable: regions and mappings are pages */
-			state = mapped_state(&c->pe, s, s);
+			state = mapped_state(c, s, s);
 		return CLS_LEAF | CLS(r, state);
 	}
 	return build_node(c, level - 1, s);
@@ -131,8 +145,10 @@ build_node(struct scan_ctx *c, int level, uint64_t base)
 	struct classifier *cl = &c->cls;
 	if (cl->n == cl->cap) {
 		size_t cap = cl->cap ? cl->cap * 2 : 64;
+		if (cap >= CLS_LEAF / 512)
+			return -1;
 		uint32_t *nodes = realloc(cl->nodes, cap * 512 * sizeof(*nodes));
-		if (!nodes || cap >= CLS_LEAF / 512)
+		if (!nodes)
 			return -1;
 		cl->nodes = nodes;
 		cl->cap = cap;
@@ -315,109 +331,43 @@ scan_page(struct scan_ctx *c, const uint64_t *words, unsigned from)
 	}
 }
 
-/* Present physical ranges: the source's page map, else the ELF load
- * segments. */
-struct ranges {
-	uint64_t (*segs)[3];
-	size_t nsegs;
-};
-
-static struct vmmap_error *
-next_range(struct scan_ctx *c, struct ranges *rg, uint64_t addr, uint64_t *s, uint64_t *e)
-{
-	if (c->map->src->ops->present_range) {
-		struct vmmap_error *err = source_present_range(c->map->src, addr, s, e);
-		if (!err && (*e <= *s || *e <= addr))
-			err = vmmap_error_create(VMMAP_ERROR_FORMAT, "the dump's page map goes backwards");
-		return err;
-	}
-	/* the lowest segment part at or above addr */
-	bool found = false;
-	for (size_t i = 0; i < rg->nsegs; i++) {
-		uint64_t start = rg->segs[i][1] & ~(PAGE - 1);
-		uint64_t end = (rg->segs[i][1] + rg->segs[i][2] + PAGE - 1) & ~(PAGE - 1);
-		if (end <= addr || end <= start)
-			continue;
-		if (start < addr)
-			start = addr;
-		if (!found || start < *s) {
-			*s = start;
-			*e = end;
-			found = true;
-		}
-	}
-	return found ? NULL : vmmap_error_create(VMMAP_ERROR_NOT_FOUND, "no more pages");
-}
-
-static bool
-is_end(struct vmmap_error *err)
-{
-	if (!err || vmmap_error_code(err) != VMMAP_ERROR_NOT_FOUND)
-		return false;
-	vmmap_error_destroy(err);
-	return true;
-}
-
+/* The pages of one chunk, with where each was found. */
 static void
-scan_chunk(struct scan_ctx *c, uint64_t pa, uint64_t *buf, size_t len)
+scan_chunk(struct scan_ctx *c, const struct page_chunk *chunk)
 {
-	bool whole = source_read_phys(c->map->src, pa, buf, len) == NULL;
-	for (size_t off = 0; off < len; off += PAGE) {
-		uint64_t *page = buf + off / 8;
-		if (!whole) {
-			struct vmmap_error *err = source_read_phys(c->map->src, pa + off, page, PAGE);
-			if (err) {
-				vmmap_error_destroy(err);
-				c->scan->unreadable_pages++;
-				continue;
-			}
+	for (size_t i = 0; i < chunk->pages; i++) {
+		if (chunk->unreadable[i / 64] & (1ULL << (i % 64))) {
+			c->scan->unreadable_pages++;
+			continue;
 		}
 		c->scan->pages++;
 		bool exec;
-		unsigned from = page_region(c, pa + off, &exec);
+		unsigned from = page_region(c, chunk->pa + i * PAGE, &exec);
 		/* Instruction bytes are not pointers, however they look. */
 		if (exec)
 			c->scan->code_pages++;
 		else
-			scan_page(c, page, from);
+			scan_page(c, chunk->words + i * WORDS_PER_PAGE, from);
 	}
 }
 
 static struct vmmap_error *
-scan_ranges(struct scan_ctx *c, const struct vmmap_scan_options *o)
+scan_stream(struct scan_ctx *c, struct page_stream *ps, uint64_t total,
+	    const struct vmmap_scan_options *o)
 {
-	struct ranges rg = { 0 };
-	struct vmmap_error *err = NULL;
-	if (!c->map->src->ops->present_range &&
-	    (err = source_load_segments(c->map->src, &rg.segs, &rg.nsegs)))
-		return vmmap_error_prefix(err, "cannot list the pages of the dump");
-	uint64_t total = 0, done = 0, next_report = 0, s, e;
-	for (uint64_t addr = 0; !(err = next_range(c, &rg, addr, &s, &e)); addr = e)
-		total += e - s;
-	uint64_t *buf = NULL;
-	if (is_end(err) && (buf = malloc(CHUNK))) {
-		for (uint64_t addr = 0; !(err = next_range(c, &rg, addr, &s, &e)); addr = e) {
-			for (uint64_t pa = s & ~(PAGE - 1); pa < e; pa += CHUNK) {
-				size_t len = e - pa < CHUNK ? (size_t)(e - pa + PAGE - 1) & ~(PAGE - 1) : CHUNK;
-				scan_chunk(c, pa, buf, len);
-				done += len;
-				if (o->progress && done >= next_report) {
-					o->progress(o->progress_arg, done < total ? done : total, total);
-					next_report = done + PROGRESS_STEP;
-				}
-			}
+	uint64_t done = 0, next_report = 0;
+	const struct page_chunk *chunk;
+	struct vmmap_error *err;
+	while (!(err = page_stream_next(ps, &chunk)) && chunk) {
+		scan_chunk(c, chunk);
+		done += chunk->pages * PAGE;
+		if (o->progress && done >= next_report) {
+			o->progress(o->progress_arg, done < total ? done : total, total);
+			next_report = done + PROGRESS_STEP;
 		}
-		if (is_end(err))
-			err = NULL;
-		if (o->progress)
-			o->progress(o->progress_arg, total, total);
-	} else if (!err) {
-		err = &vmmap_enomem;
-	} else if (is_end(err)) {
-		err = &vmmap_enomem;
 	}
-	free(buf);
-	free(rg.segs);
+	if (!err && o->progress)
+		o->progress(o->progress_arg, total, total);
 	return err;
 }
 
@@ -503,8 +453,24 @@ scan_setup(struct scan_ctx *c, struct vmmap_map *map, size_t top)
 	if (!s->counts || !s->module_refs || !s->module_names)
 		return &vmmap_enomem;
 	memcpy(s->module_names, map->module_names, s->nmodules * sizeof(*s->module_names));
+	return NULL;
+}
+
+/* What the census needs to know of targets and pages: runs while the
+ * reader thread starts on the dump. */
+static struct vmmap_error *
+prepare_lookups(struct scan_ctx *c)
+{
+	struct vmmap_scan *s = c->scan;
 	struct vmmap_error *err;
-	if ((err = enumerate_tables(c)) || (err = build_owners(c)) || (err = build_classifier(c)))
+	if ((err = enumerate_tables(c)) || (err = build_owners(c)))
+		return err;
+	c->unknowable = malloc(s->nregions * sizeof(*c->unknowable));
+	if (!c->unknowable)
+		return &vmmap_enomem;
+	for (unsigned r = 0; r < s->nregions; r++)
+		c->unknowable[r] = state_unknowable(c, r);
+	if ((err = build_classifier(c)))
 		return err;
 	return NULL;
 }
@@ -522,9 +488,14 @@ vmmap_scan_run(struct vmmap_map *map, const struct vmmap_scan_options *opts,
 	c.scan = calloc(1, sizeof(*c.scan));
 	if (!c.scan)
 		return &vmmap_enomem;
+	struct page_stream *ps = NULL;
+	uint64_t total = 0;
 	struct vmmap_error *err;
-	if (!(err = scan_setup(&c, map, opts->top)) && !(err = scan_ranges(&c, opts)))
+	if (!(err = scan_setup(&c, map, opts->top)) &&
+	    !(err = page_stream_start(map->src, &ps, &total)) &&
+	    !(err = prepare_lookups(&c)) && !(err = scan_stream(&c, ps, total, opts)))
 		err = collect_areas(&c);
+	page_stream_stop(ps);
 	if (!err && opts->list_mapped) {
 		c.scan->mapped = c.pe.mapped;	/* handed over */
 		c.scan->nmapped = c.pe.nmapped;
@@ -535,6 +506,7 @@ vmmap_scan_run(struct vmmap_map *map, const struct vmmap_scan_options *opts,
 	free(c.mapped_refs);
 	free(c.owners);
 	free(c.active);
+	free(c.unknowable);
 	if (err) {
 		vmmap_scan_destroy(c.scan);
 		return err;
