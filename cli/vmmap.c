@@ -11,7 +11,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,23 +131,130 @@ cmd_addr(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 	return NULL;
 }
 
-/* Annotate a stream line by line (a single dump: works on a pipe that
- * never ends, such as a console log being written). */
+/* Annotate a stream as it comes (a console log being written works):
+ * read(2) what is there, tag up to the last newline (no word spans
+ * lines), keep the rest for the next read. When the input comes faster
+ * than one block at a time (a file), up to one block per CPU is tagged
+ * at once, each into its own buffer, and written in order: lookups in
+ * a built map are thread-safe. */
+#define ANNOTATE_BLOCK (1 << 20)
+#define ANNOTATE_MAX_BLOCKS 4
+
+struct text_block {
+	struct vmmap_map *map;
+	char *in;		/* ANNOTATE_BLOCK bytes */
+	size_t len;		/* to annotate */
+	size_t carry;		/* bytes after len: the next block's start */
+	char *out;		/* annotated, from open_memstream */
+	size_t out_len;
+	bool failed;
+};
+
+static void *
+annotate_block(void *arg)
+{
+	struct text_block *b = arg;
+	FILE *m = open_memstream(&b->out, &b->out_len);
+	if (!m) {
+		b->failed = true;
+		return NULL;
+	}
+	vmmap_annotate_text(b->map, b->in, b->len, m);
+	b->failed = fclose(m) != 0;
+	return NULL;
+}
+
+/* Fill block b after the carry already in it; false at end of input. */
+static bool
+read_block(int fd, struct text_block *b, struct vmmap_error **err)
+{
+	size_t have = b->carry;
+	for (;;) {
+		ssize_t got = read(fd, b->in + have, ANNOTATE_BLOCK - have);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			*err = vmmap_error_new(VMMAP_ERROR_OS, "cannot read the text to annotate");
+		if (got <= 0) {
+			b->len = have;	/* the rest, at the end */
+			b->carry = 0;
+			return false;
+		}
+		have += (size_t)got;
+		const char *nl = memrchr(b->in, '\n', have);
+		/* a line longer than the block is cut where it is full */
+		if (nl || have == ANNOTATE_BLOCK) {
+			b->len = nl ? (size_t)(nl - b->in) + 1 : have;
+			b->carry = have - b->len;
+			return true;
+		}
+	}
+}
+
 static struct vmmap_error *
 annotate_stream(struct vmmap_map *map, const char *name, FILE *out)
 {
-	FILE *in = stdin;
-	if (strcmp(name, "-") != 0 && !(in = fopen(name, "r")))
+	int fd = strcmp(name, "-") == 0 ? STDIN_FILENO : open(name, O_RDONLY);
+	if (fd < 0)
 		return vmmap_error_new(VMMAP_ERROR_OS, "cannot open the text to annotate");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	while ((len = getline(&line, &cap, in)) > 0)
-		vmmap_annotate_text(map, line, (size_t)len, out);
-	free(line);
-	if (in != stdin)
-		fclose(in);
-	return NULL;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nblocks = cpus < 1 ? 1 : cpus > ANNOTATE_MAX_BLOCKS ? ANNOTATE_MAX_BLOCKS : (size_t)cpus;
+	struct text_block b[ANNOTATE_MAX_BLOCKS] = { 0 };
+	struct vmmap_error *err = NULL;
+	/* Keep the blocks' big buffers on the heap for reuse: as fresh
+	 * mmap()s each round, page faults cost more than the tagging. */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+	for (size_t i = 0; i < nblocks; i++) {
+		b[i].map = map;
+		if (!(b[i].in = malloc(ANNOTATE_BLOCK)))
+			err = vmmap_error_new(VMMAP_ERROR_NOMEM, "out of memory");
+	}
+	bool more = !err;
+	while (more) {
+		/* Read blocks while they come full; a slow stream gives one. */
+		size_t n = 0;
+		do {
+			struct text_block *cur = &b[n++];
+			more = read_block(fd, cur, &err);
+			if (n < nblocks) {	/* the carry starts the next block */
+				memcpy(b[n].in, cur->in + cur->len, cur->carry);
+				b[n].carry = cur->carry;
+			}
+		} while (more && n < nblocks && b[n - 1].len + b[n - 1].carry == ANNOTATE_BLOCK);
+		pthread_t tid[ANNOTATE_MAX_BLOCKS];
+		bool started[ANNOTATE_MAX_BLOCKS] = { false };
+		for (size_t i = 1; i < n; i++)
+			started[i] = pthread_create(&tid[i], NULL, annotate_block, &b[i]) == 0;
+		annotate_block(&b[0]);
+		for (size_t i = 1; i < n; i++) {
+			if (started[i])
+				pthread_join(tid[i], NULL);
+			else
+				annotate_block(&b[i]);
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (b[i].failed && !err)
+				err = vmmap_error_new(VMMAP_ERROR_NOMEM, "out of memory");
+			fwrite(b[i].out, 1, b[i].out_len, out);
+			free(b[i].out);
+			b[i].out = NULL;
+		}
+		fflush(out);
+		/* the last block's carry starts the first of the next round */
+		if (n > 1) {
+			memcpy(b[0].in, b[n - 1].in + b[n - 1].len, b[n - 1].carry);
+			b[0].carry = b[n - 1].carry;
+		} else {
+			memmove(b[0].in, b[0].in + b[0].len, b[0].carry);
+		}
+		more = more && !err;
+	}
+	for (size_t i = 0; i < nblocks; i++)
+		free(b[i].in);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return err;
 }
 
 static struct vmmap_error *

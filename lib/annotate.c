@@ -7,61 +7,113 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "map.h"
 
-static bool
-is_word_char(int c)
+/* Character classes by table: the scan looks at every byte. */
+enum { HEX = 1, WORD = 2 };
+
+static const unsigned char *
+char_classes(void)
 {
-	return isalnum(c) || c == '_';
+	static const unsigned char classes[256] = {
+#define H(c) [c] = HEX | WORD
+		H('0'), H('1'), H('2'), H('3'), H('4'), H('5'), H('6'), H('7'), H('8'), H('9'),
+		H('a'), H('b'), H('c'), H('d'), H('e'), H('f'),
+		H('A'), H('B'), H('C'), H('D'), H('E'), H('F'),
+#undef H
+#define W(c) [c] = WORD
+		W('g'), W('h'), W('i'), W('j'), W('k'), W('l'), W('m'), W('n'), W('o'),
+		W('p'), W('q'), W('r'), W('s'), W('t'), W('u'), W('v'), W('w'), W('x'),
+		W('y'), W('z'), W('G'), W('H'), W('I'), W('J'), W('K'), W('L'), W('M'),
+		W('N'), W('O'), W('P'), W('Q'), W('R'), W('S'), W('T'), W('U'), W('V'),
+		W('W'), W('X'), W('Y'), W('Z'), W('_'),
+#undef W
+	};
+	return classes;
 }
 
 /* Does a hex word start at i: not in the middle of a word, except right
  * after a "0x" that itself starts a word? */
 static bool
-word_starts_at(const char *text, size_t i)
+word_starts_at(const unsigned char *cls, const unsigned char *text, size_t i)
 {
-	if (i == 0 || !is_word_char((unsigned char)text[i - 1]))
+	if (i == 0 || !(cls[text[i - 1]] & WORD))
 		return true;
 	return i >= 2 && text[i - 1] == 'x' && text[i - 2] == '0' &&
-	       (i < 3 || !is_word_char((unsigned char)text[i - 3]));
+	       (i < 3 || !(cls[text[i - 3]] & WORD));
+}
+
+/* Eight hex digits (already checked) to their value, a byte at a time
+ * in parallel: '0'-'9' keep their low nibble, 'a'-'f' and 'A'-'F' add
+ * 9 to it (bit 6 tells letters). The first digit is the top nibble. */
+static uint32_t
+hex8(const unsigned char *s)
+{
+	uint64_t x;
+	memcpy(&x, s, 8);	/* x86_64: little-endian, s[0] in the low byte */
+	x = (x & 0x0f0f0f0f0f0f0f0fULL) + 9 * ((x >> 6) & 0x0101010101010101ULL);
+	x = ((x & 0x000f000f000f000fULL) << 4) | ((x >> 8) & 0x000f000f000f000fULL);
+	x = ((x & 0x000000ff000000ffULL) << 8) | ((x >> 16) & 0x000000ff000000ffULL);
+	return (uint32_t)(((x & 0xffff) << 16) | ((x >> 32) & 0xffff));
+}
+
+static uint64_t
+hex16(const unsigned char *s)
+{
+	return (uint64_t)hex8(s) << 32 | hex8(s + 8);
+}
+
+/* Tag the run of hex digits [s, j) if it is a whole 16-digit word
+ * holding a kernel pointer; returns how far the text is flushed. */
+static size_t
+tag_word(struct vmmap_map *map, const unsigned char *cls, const unsigned char *text,
+	 size_t len, size_t s, size_t j, size_t flushed, FILE *out)
+{
+	if (j - s != 16 || !word_starts_at(cls, text, s) || (j < len && (cls[text[j]] & WORD)))
+		return flushed;
+	uint64_t v = hex16(text + s);
+	struct vmmap_annotation a;
+	if (!vmmap_is_kernel_pointer(map, v) ||
+	    vmmap_map_annotate(map, v, VMMAP_ANNOTATE_NO_PHYS, &a))
+		return flushed;
+	char tag[256];
+	tag[0] = ' ';
+	tag[1] = '[';
+	vmmap_format_tag(&a, tag + 2, sizeof(tag) - 3);
+	size_t n = strlen(tag);
+	tag[n++] = ']';
+	fwrite_unlocked(text + flushed, 1, j - flushed, out);
+	fwrite_unlocked(tag, 1, n, out);
+	return j;
 }
 
 void
-vmmap_annotate_text(struct vmmap_map *map, const char *text, size_t len,
+vmmap_annotate_text(struct vmmap_map *map, const char *chars, size_t len,
 		    void *file)
 {
 	FILE *out = file;
-	size_t i = 0, flushed = 0;
-	while (i < len) {
-		if (!isxdigit((unsigned char)text[i]) || !word_starts_at(text, i)) {
-			i++;
+	const unsigned char *text = (const unsigned char *)chars;
+	const unsigned char *cls = char_classes();
+	size_t flushed = 0;
+	flockfile(out);	/* once, not per write */
+	/* i never follows a hex digit. A run of 16 hex digits starting in
+	 * [i, i + 15] covers i + 15: if that is no hex digit, skip 16. */
+	for (size_t i = 0; i + 16 <= len;) {
+		if (!(cls[text[i + 15]] & HEX)) {
+			i += 16;
 			continue;
 		}
-		size_t j = i;
-		while (j < len && isxdigit((unsigned char)text[j]))
+		size_t s = i + 15, j = i + 16;
+		while (s > i && (cls[text[s - 1]] & HEX))
+			s--;
+		while (j < len && (cls[text[j]] & HEX))
 			j++;
-		if (j - i == 16 && (j == len || !is_word_char((unsigned char)text[j]))) {
-			char word[17];
-			uint64_t v;
-			struct vmmap_annotation a;
-			memcpy(word, text + i, 16);
-			word[16] = '\0';
-			struct vmmap_error *err = vmmap_parse_address(word, &v);
-			if (!err && vmmap_is_kernel_pointer(map, v) &&
-			    !vmmap_map_annotate(map, v, VMMAP_ANNOTATE_NO_PHYS, &a)) {
-				char tag[256];
-				vmmap_format_tag(&a, tag, sizeof(tag));
-				fwrite(text + flushed, 1, j - flushed, out);
-				fprintf(out, " [%s]", tag);
-				flushed = j;
-			}
-			vmmap_error_destroy(err);
-		}
-		i = j;
+		flushed = tag_word(map, cls, text, len, s, j, flushed, out);
+		i = j + 1;
 	}
-	fwrite(text + flushed, 1, len - flushed, out);
+	fwrite_unlocked(text + flushed, 1, len - flushed, out);
+	funlockfile(out);
 }

@@ -170,18 +170,59 @@ vmmap_print_map_json(const struct vmmap_map *map, void *file)
 	fprintf(f, "]}\n");
 }
 
+/* Appending to a fixed buffer, truncating like snprintf: annotation of
+ * long texts formats a tag per pointer, and printf's format parsing was
+ * a fifth of that time. */
+struct tagbuf {
+	char *p;
+	size_t len, pos;
+};
+
+static void
+tag_str(struct tagbuf *t, const char *s)
+{
+	for (; *s && t->pos + 1 < t->len; s++)
+		t->p[t->pos++] = *s;
+}
+
+static void
+tag_hex(struct tagbuf *t, uint64_t v)
+{
+	char digits[16];
+	int n = 0;
+	do {
+		digits[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	tag_str(t, "0x");
+	while (n > 0 && t->pos + 1 < t->len)
+		t->p[t->pos++] = digits[--n];
+}
+
 void
 vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 {
-	if (a->have_symbol)
-		snprintf(buf, len, "%s:%s+0x%" PRIx64, a->region->name, a->symbol,
-			 a->symbol_offset);
-	else if (a->have_module)
-		snprintf(buf, len, "%s:[%s]+0x%" PRIx64, a->region->name, a->module,
-			 a->module_offset);
-	else
-		snprintf(buf, len, "%s+0x%" PRIx64 "%s", a->region->name, a->offset,
-			 a->region->exact ? "" : "?");
+	if (len == 0)
+		return;
+	struct tagbuf t = { buf, len, 0 };
+	tag_str(&t, a->region->name);
+	if (a->have_symbol) {
+		tag_str(&t, ":");
+		tag_str(&t, a->symbol);
+		tag_str(&t, "+");
+		tag_hex(&t, a->symbol_offset);
+	} else if (a->have_module) {
+		tag_str(&t, ":[");
+		tag_str(&t, a->module);
+		tag_str(&t, "]+");
+		tag_hex(&t, a->module_offset);
+	} else {
+		tag_str(&t, "+");
+		tag_hex(&t, a->offset);
+		if (!a->region->exact)
+			tag_str(&t, "?");
+	}
+	buf[t.pos] = '\0';
 }
 
 void

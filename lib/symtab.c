@@ -7,6 +7,8 @@
 
 #include "error.h"
 
+#define INDEX_SHIFT 12	/* one bucket per page in the index by address */
+
 void
 symtab_init(struct symtab *st, enum vmmap_provenance source)
 {
@@ -20,6 +22,7 @@ symtab_fini(struct symtab *st)
 	free(st->entries);
 	free(st->pool);
 	free(st->by_name);
+	free(st->by_addr);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -177,6 +180,11 @@ const struct symtab_entry *
 symtab_by_addr(const struct symtab *st, uint64_t addr)
 {
 	size_t lo = 0, hi = st->n;
+	uint64_t k = (addr - st->index_base) >> INDEX_SHIFT;
+	if (st->by_addr && addr >= st->index_base && k + 1 < st->index_n) {
+		lo = st->by_addr[k];
+		hi = st->by_addr[k + 1];
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (st->entries[mid].addr <= addr)
@@ -190,6 +198,38 @@ symtab_by_addr(const struct symtab *st, uint64_t addr)
 			return e;
 	}
 	return NULL;
+}
+
+const struct symtab_entry *
+symtab_at_or_above(const struct symtab *st, uint64_t addr)
+{
+	size_t lo = 0, hi = st->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (st->entries[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < st->n ? &st->entries[lo] : NULL;
+}
+
+void
+symtab_index_range(struct symtab *st, uint64_t base, uint64_t size)
+{
+	size_t n = (size_t)(size >> INDEX_SHIFT) + 2;
+	if (st->by_addr || st->n >= UINT32_MAX || n > (1u << 20) ||
+	    !(st->by_addr = malloc(n * sizeof(*st->by_addr))))
+		return;
+	size_t e = 0;
+	for (size_t k = 0; k < n; k++) {
+		uint64_t at = base + ((uint64_t)k << INDEX_SHIFT);
+		while (e < st->n && st->entries[e].addr < at)
+			e++;
+		st->by_addr[k] = (uint32_t)e;
+	}
+	st->index_base = base;
+	st->index_n = n;
 }
 
 void

@@ -21,6 +21,11 @@ struct symtab {
 	bool sorted;
 	uint32_t *by_name;	/* hash of names: entry index + 1, 0 free */
 	size_t by_name_cap;	/* a power of two, or 0 */
+	/* by_addr[k]: the first entry at or above index_base + k pages,
+	 * for k < index_n: narrows the search by address in the image. */
+	uint32_t *by_addr;
+	uint64_t index_base;
+	size_t index_n;
 };
 
 void symtab_init(struct symtab *st, enum vmmap_provenance source);
@@ -43,6 +48,11 @@ const struct symtab_entry *symtab_by_name(const struct symtab *st,
 /* The last text/data symbol at or below addr, or NULL. */
 const struct symtab_entry *symtab_by_addr(const struct symtab *st,
 					  uint64_t addr);
+/* The first symbol at or above addr, or NULL. */
+const struct symtab_entry *symtab_at_or_above(const struct symtab *st, uint64_t addr);
+/* Index [base, base + size) by address (after symtab_finish); without
+ * memory for it, lookups only stay slower. */
+void symtab_index_range(struct symtab *st, uint64_t base, uint64_t size);
 /* Add offset to every symbol in [lo, hi] (KASLR relocation). */
 void symtab_relocate(struct symtab *st, uint64_t lo, uint64_t hi,
 		     uint64_t offset);
