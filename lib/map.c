@@ -117,6 +117,32 @@ build_regions(struct vmmap_map *map)
 	return x86_64_build_regions(&in, &map->regions, note_cb, map);
 }
 
+static bool
+is_region(const struct vmmap_region *r, const char *name)
+{
+	return strcmp(r->name, name) == 0;
+}
+
+/* The slot table of vmmap_map_find(), over the kernel half. */
+static void
+index_regions(struct vmmap_map *map)
+{
+	uint64_t span = -map->kernel_start;	/* 2^47 or 2^56 */
+	if (map->kernel_start == 0 || map->regions.n > 255 || span < FIND_SLOTS)
+		return;
+	unsigned shift = 0;
+	while ((span >> shift) > FIND_SLOTS)
+		shift++;
+	size_t r = 0;
+	for (size_t k = 0; k < FIND_SLOTS; k++) {
+		uint64_t at = map->kernel_start + ((uint64_t)k << shift);
+		while (map->regions.r[r].end < at)
+			r++;
+		map->find_first[k] = (uint8_t)r;
+	}
+	map->find_shift = shift;
+}
+
 struct vmmap_error *
 vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
 		struct vmmap_map **ret)
@@ -137,6 +163,28 @@ vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
 		vmmap_map_destroy(map);
 		return err;
 	}
+	/* Looked up once: annotation of text asks for every word. */
+	for (size_t i = 0; i < map->regions.n; i++) {
+		const struct vmmap_region *r = &map->regions.r[i];
+		if ((is_region(r, "user") || is_region(r, "noncanonical")) && r->end + 1 > map->kernel_start)
+			map->kernel_start = r->end + 1;
+		if (is_region(r, "kernel_text"))
+			map->text_region = r;
+		if (is_region(r, "modules"))
+			map->modules_region = r;
+	}
+	if (map->text_region) {
+		/* the image itself: its lowest symbol to _end, when known */
+		uint64_t start = map->text_region->start, end = map->text_region->end + 1;
+		const struct symtab_entry *first = symtab_at_or_above(&map->syms, start);
+		if (first && first->addr < end)
+			start = map->image_start = first->addr;
+		if (map->have_end && map->end_addr > start && map->end_addr < end)
+			end = map->end_addr;
+		symtab_index_range(&map->syms, start, end - start);
+	}
+	map->have_end = map_symbol(map, "_end", &map->end_addr);
+	index_regions(map);
 	*ret = map;
 	return NULL;
 }
@@ -174,7 +222,15 @@ vmmap_map_note(const struct vmmap_map *map, size_t i)
 const struct vmmap_region *
 vmmap_map_find(const struct vmmap_map *map, uint64_t addr)
 {
-	/* Regions are sorted, contiguous and cover 0..2^64-1. */
+	/* Regions are sorted, contiguous and cover 0..2^64-1. In the
+	 * kernel half a slot table gives the first candidate, and a slot
+	 * rarely holds more than two regions. */
+	if (addr >= map->kernel_start && map->find_shift) {
+		size_t i = map->find_first[(addr - map->kernel_start) >> map->find_shift];
+		while (map->regions.r[i].end < addr)
+			i++;
+		return &map->regions.r[i];
+	}
 	size_t lo = 0, hi = map->regions.n;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -189,18 +245,13 @@ vmmap_map_find(const struct vmmap_map *map, uint64_t addr)
 bool
 vmmap_is_kernel_pointer(const struct vmmap_map *map, uint64_t value)
 {
-	const struct vmmap_region *r = vmmap_map_find(map, value);
-	return strcmp(r->name, "user") != 0 && strcmp(r->name, "noncanonical") != 0;
+	/* user and noncanonical are the lowest regions of every era */
+	return value >= map->kernel_start;
 }
 
 /* ------------------------------------------------------------------ */
 /* Annotation */
 
-static bool
-is_region(const struct vmmap_region *r, const char *name)
-{
-	return strcmp(r->name, name) == 0;
-}
 
 /* Regions with nothing behind them: never claim a physical address. */
 static bool
@@ -236,30 +287,38 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 	a->pfn = a->phys / X86_64_PAGE_SIZE;
 }
 
+/* strlcpy: snprintf's format parsing showed in profiles of annotate. */
+static void
+copy_name(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static void
 annotate_module(struct vmmap_map *map, struct vmmap_annotation *a)
 {
-	if (!is_region(a->region, "modules"))
+	if (a->region != map->modules_region)
 		return;
 	const char *name = modules_find(map, a->address, &a->module_offset);
 	if (!name)
 		return;
-	snprintf(a->module, sizeof(a->module), "%s", name);
+	copy_name(a->module, sizeof(a->module), name);
 	a->have_module = true;
 }
 
 static void
 annotate_symbol(struct vmmap_map *map, struct vmmap_annotation *a)
 {
-	if (!is_region(a->region, "kernel_text"))
+	if (a->region != map->text_region)
 		return;
-	uint64_t end;
-	if (map_symbol(map, "_end", &end) && a->address >= end)
+	if ((map->have_end && a->address >= map->end_addr) || a->address < map->image_start)
 		return;
 	const struct symtab_entry *e = symtab_by_addr(&map->syms, a->address);
 	if (!e || e->addr < X86_64_START_KERNEL_MAP)
 		return;
-	snprintf(a->symbol, sizeof(a->symbol), "%s", symtab_name(&map->syms, e));
+	copy_name(a->symbol, sizeof(a->symbol), symtab_name(&map->syms, e));
 	a->symbol_offset = a->address - e->addr;
 	a->have_symbol = true;
 }
@@ -268,7 +327,9 @@ struct vmmap_error *
 vmmap_map_annotate(struct vmmap_map *map, uint64_t addr, unsigned flags,
 		   struct vmmap_annotation *out)
 {
-	memset(out, 0, sizeof(*out));
+	/* Every field is set below or by the steps; the name buffers only
+	 * need their first byte (clearing all of them was measurable). */
+	*out = (struct vmmap_annotation){ .symbol = "", .module = "" };
 	out->address = addr;
 	out->region = vmmap_map_find(map, addr);
 	out->offset = addr - out->region->start;

@@ -15,6 +15,8 @@ struct module_range {
 
 struct pgwalk;
 
+#define FIND_SLOTS 4096
+
 struct vmmap_map {
 	struct vmmap_source *src;
 	struct vmcoreinfo *vi;
@@ -27,6 +29,16 @@ struct vmmap_map {
 	uint64_t sme_mask;	/* AMD SME C-bit, NUMBER(sme_mask) */
 	struct pgwalk *pgwalk;	/* for sources without a page_walk op */
 	struct region_list regions;
+	uint64_t kernel_start;	/* first address above user and non-canonical */
+	/* For vmmap_map_find: slot k of the kernel half, of 2^find_shift
+	 * bytes from kernel_start, starts in region find_first[k]. */
+	unsigned find_shift;
+	uint8_t find_first[FIND_SLOTS];
+	const struct vmmap_region *text_region;	/* kernel_text, or NULL */
+	const struct vmmap_region *modules_region;	/* modules, or NULL */
+	uint64_t image_start;	/* the lowest symbol in kernel_text, or 0 */
+	bool have_end;		/* the image's _end is known: */
+	uint64_t end_addr;
 	char (*module_names)[56];
 	size_t num_modules;
 	struct module_range *module_ranges;
