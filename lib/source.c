@@ -114,3 +114,20 @@ source_present_range(struct vmmap_source *src, uint64_t addr, uint64_t *start,
 	pthread_mutex_unlock(&src->lock);
 	return err;
 }
+
+struct vmmap_error *
+source_clone(struct vmmap_source *src, struct vmmap_source **ret)
+{
+	if (!src->ops->clone)
+		return missing_op(src, "open a second handle");
+	void *arg;
+	pthread_mutex_lock(&src->lock);
+	struct vmmap_error *err = src->ops->clone(src->arg, &arg);
+	pthread_mutex_unlock(&src->lock);
+	if (err)
+		return err;
+	err = vmmap_source_create(src->ops, arg, ret);
+	if (err && src->ops->destroy)
+		src->ops->destroy(arg);
+	return err;
+}

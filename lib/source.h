@@ -27,5 +27,7 @@ struct vmmap_error *source_load_segments(struct vmmap_source *src,
 					 uint64_t (**segs)[3], size_t *n);
 struct vmmap_error *source_present_range(struct vmmap_source *src, uint64_t addr,
 					 uint64_t *start, uint64_t *end);
+/* A new source on a clone of src's handle (NULL op: NOT_FOUND). */
+struct vmmap_error *source_clone(struct vmmap_source *src, struct vmmap_source **ret);
 
 #endif

@@ -84,6 +84,10 @@ struct vmmap_source_ops {
 	 * Used by vmmap_scan_run(); without it, load_segments is used. */
 	struct vmmap_error *(*present_range)(void *arg, uint64_t addr,
 					     uint64_t *start, uint64_t *end);
+	/* A second, independent handle on the same dump (its own state,
+	 * released with destroy), so that another thread can read pages at
+	 * the same time: vmmap_scan_run() reads with two. */
+	struct vmmap_error *(*clone)(void *arg, void **ret);
 	/* New optional operations are added at the end: initialise this
 	 * structure with designated initialisers. */
 };

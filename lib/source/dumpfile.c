@@ -10,6 +10,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <libkdumpfile/kdumpfile.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -181,6 +182,8 @@ out:
 	return err;
 }
 
+static struct vmmap_error *dumpfile_clone(void *arg, void **ret);
+
 static const struct vmmap_source_ops dumpfile_ops = {
 	.name = "libkdumpfile",
 	.read_phys = dumpfile_read_phys,
@@ -188,6 +191,7 @@ static const struct vmmap_source_ops dumpfile_ops = {
 	.vmcoreinfo = dumpfile_vmcoreinfo,
 	.load_segments = dumpfile_load_segments,
 	.present_range = dumpfile_present_range,
+	.clone = dumpfile_clone,
 	.destroy = dumpfile_destroy,
 };
 
@@ -438,6 +442,65 @@ open_file(struct dumpfile *df)
 	return err;
 }
 
+/* A libkdumpfile context on df->fd, set up as vmmap needs it. */
+static struct vmmap_error *
+open_kdump(struct dumpfile *df, const char *path)
+{
+	struct vmmap_error *err;
+	df->kctx = kdump_new();
+	if (!df->kctx)
+		return &vmmap_enomem;
+	/* Never let libkdumpfile guess missing pages as zeroes, and make
+	 * it read(2) rather than mmap(2): a mapping of a file cut short
+	 * ends in SIGBUS (measured on a kdump file cut at 5000 bytes). */
+	kdump_set_number_attr(df->kctx, KDUMP_ATTR_ZERO_EXCLUDED, 0);
+	kdump_set_number_attr(df->kctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
+	/* 64 cached pages (libkdumpfile's default is 1024, 4 MiB): page-table
+	 * walks and kallsyms reads need few; a scan streams. */
+	kdump_set_number_attr(df->kctx, "cache.size", 64);
+	kdump_status st = kdump_open_fd(df->kctx, df->fd);
+	if (st != KDUMP_OK)
+		return vmmap_error_format(VMMAP_ERROR_FORMAT, "%s: not a readable dump: %s", path,
+					  kdump_get_err(df->kctx));
+	if ((err = check_arch(df)))
+		return err;
+	/* Some formats (compressed kdump) leave the OS unset; VMCOREINFO
+	 * and the Linux translation system need it. */
+	st = kdump_set_string_attr(df->kctx, KDUMP_ATTR_OSTYPE, "linux");
+	if (st != KDUMP_OK)
+		return kdump_error(df, st, path);
+	return NULL;
+}
+
+/* A second handle for reading pages from another thread: the same file
+ * opened again (through /proc/self/fd, which also reaches the memfd of
+ * a flattened dump), in a context of its own. */
+static struct vmmap_error *
+dumpfile_clone(void *arg, void **ret)
+{
+	struct dumpfile *df = arg;
+	struct dumpfile *c = calloc(1, sizeof(*c));
+	if (!c)
+		return &vmmap_enomem;
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", df->fd);
+	c->fd = open(proc, O_RDONLY | O_CLOEXEC);
+	struct vmmap_error *err = NULL;
+	if (c->fd < 0)
+		err = vmmap_error_format(VMMAP_ERROR_OS, "%s: cannot open again: %s", df->path,
+					 strerror(errno));
+	else if (!(c->path = strdup(df->path)))
+		err = &vmmap_enomem;
+	else
+		err = open_kdump(c, df->path);
+	if (err) {
+		dumpfile_destroy(c);
+		return err;
+	}
+	*ret = c;
+	return NULL;
+}
+
 struct vmmap_error *
 vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
 {
@@ -458,37 +521,10 @@ vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
 	err = open_file(df);
 	if (err)
 		goto fail;
-	df->kctx = kdump_new();
-	if (!df->kctx) {
-		err = &vmmap_enomem;
-		goto fail;
-	}
-	/* Never let libkdumpfile guess missing pages as zeroes, and make
-	 * it read(2) rather than mmap(2): a mapping of a file cut short
-	 * ends in SIGBUS (measured on a kdump file cut at 5000 bytes). */
-	kdump_set_number_attr(df->kctx, KDUMP_ATTR_ZERO_EXCLUDED, 0);
-	kdump_set_number_attr(df->kctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
-	/* 64 cached pages (libkdumpfile's default is 1024, 4 MiB): page-table
-	 * walks and kallsyms reads need few; a scan streams. */
-	kdump_set_number_attr(df->kctx, "cache.size", 64);
-	kdump_status st = kdump_open_fd(df->kctx, df->fd);
-	if (st != KDUMP_OK) {
-		err = vmmap_error_format(VMMAP_ERROR_FORMAT,
-					 "%s: not a readable dump: %s", path,
-					 kdump_get_err(df->kctx));
-		goto fail;
-	}
-	err = check_arch(df);
+	err = open_kdump(df, path);
 	if (err)
 		goto fail;
-	/* Some formats (compressed kdump) leave the OS unset; VMCOREINFO
-	 * and the Linux translation system need it. */
-	st = kdump_set_string_attr(df->kctx, KDUMP_ATTR_OSTYPE, "linux");
-	if (st != KDUMP_OK) {
-		err = kdump_error(df, st, path);
-		goto fail;
-	}
-	st = kdump_get_addrxlat(df->kctx, &df->axctx, &df->axsys);
+	kdump_status st = kdump_get_addrxlat(df->kctx, &df->axctx, &df->axsys);
 	if (st != KDUMP_OK) {
 		/* A 4.14-4.16 kernel has no NUMBER(pgtable_l5_enabled);
 		 * without CPU registers libaddrxlat cannot choose the paging
