@@ -452,7 +452,8 @@ scan_setup(struct scan_ctx *c, struct vmmap_map *map, size_t top)
 	s->module_names = malloc((s->nmodules ? s->nmodules : 1) * sizeof(*s->module_names));
 	if (!s->counts || !s->module_refs || !s->module_names)
 		return &vmmap_enomem;
-	memcpy(s->module_names, map->module_names, s->nmodules * sizeof(*s->module_names));
+	if (s->nmodules)
+		memcpy(s->module_names, map->module_names, s->nmodules * sizeof(*s->module_names));
 	return NULL;
 }
 
