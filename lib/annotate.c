@@ -82,8 +82,7 @@ tag_word(struct vmmap_map *map, const unsigned char *cls, const unsigned char *t
 	char tag[256];
 	tag[0] = ' ';
 	tag[1] = '[';
-	vmmap_format_tag(&a, tag + 2, sizeof(tag) - 3);
-	size_t n = strlen(tag);
+	size_t n = 2 + format_tag(&a, tag + 2, sizeof(tag) - 3);
 	tag[n++] = ']';
 	fwrite_unlocked(text + flushed, 1, j - flushed, out);
 	fwrite_unlocked(tag, 1, n, out);

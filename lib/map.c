@@ -327,9 +327,12 @@ struct vmmap_error *
 vmmap_map_annotate(struct vmmap_map *map, uint64_t addr, unsigned flags,
 		   struct vmmap_annotation *out)
 {
-	/* Every field is set below or by the steps; the name buffers only
-	 * need their first byte (clearing all of them was measurable). */
-	*out = (struct vmmap_annotation){ .symbol = "", .module = "" };
+	/* Field by field: clearing the name buffers whole showed in
+	 * profiles of annotate; only their first byte matters. */
+	out->have_phys = out->have_symbol = out->have_module = false;
+	out->phys = out->pfn = out->symbol_offset = out->module_offset = 0;
+	out->phys_source = VMMAP_FROM_NONE;
+	out->symbol[0] = out->module[0] = '\0';
 	out->address = addr;
 	out->region = vmmap_map_find(map, addr);
 	out->offset = addr - out->region->start;

@@ -86,6 +86,9 @@ bool map_can_walk(const struct vmmap_map *map);
 /* Set up map->pgwalk once levels and phys_base are known. */
 void map_setup_page_walk(struct vmmap_map *map);
 
+/* output.c: vmmap_format_tag() that also says the tag's length. */
+size_t format_tag(const struct vmmap_annotation *a, char *buf, size_t len);
+
 /* A symbol's runtime address from whichever symbol source we have. */
 bool map_symbol(struct vmmap_map *map, const char *name, uint64_t *addr);
 

@@ -181,29 +181,32 @@ struct tagbuf {
 static void
 tag_str(struct tagbuf *t, const char *s)
 {
-	for (; *s && t->pos + 1 < t->len; s++)
-		t->p[t->pos++] = *s;
+	while (*s && t->pos + 1 < t->len)	/* names are short: no strlen */
+		t->p[t->pos++] = *s++;
 }
 
 static void
 tag_hex(struct tagbuf *t, uint64_t v)
 {
-	char digits[16];
-	int n = 0;
-	do {
-		digits[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	tag_str(t, "0x");
-	while (n > 0 && t->pos + 1 < t->len)
-		t->p[t->pos++] = digits[--n];
+	char digits[19] = "0x";
+	int n = v ? (67 - __builtin_clzll(v)) / 4 : 1;	/* hex digits */
+	for (int i = n - 1; i >= 0; i--, v >>= 4)
+		digits[2 + i] = "0123456789abcdef"[v & 15];
+	if (t->pos + 2 + (size_t)n < t->len) {
+		memcpy(t->p + t->pos, digits, 2 + (size_t)n);
+		t->pos += 2 + (size_t)n;
+	} else {
+		digits[2 + n] = '\0';
+		tag_str(t, digits);
+	}
 }
 
-void
-vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
+/* The tag and its length. */
+size_t
+format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 {
 	if (len == 0)
-		return;
+		return 0;
 	struct tagbuf t = { buf, len, 0 };
 	tag_str(&t, a->region->name);
 	if (a->have_symbol) {
@@ -223,6 +226,13 @@ vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 			tag_str(&t, "?");
 	}
 	buf[t.pos] = '\0';
+	return t.pos;
+}
+
+void
+vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
+{
+	format_tag(a, buf, len);
 }
 
 void
