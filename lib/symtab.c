@@ -129,8 +129,8 @@ name_hash(const char *name)
 static void
 index_names(struct symtab *st)
 {
-	size_t cap = 1;
-	while (cap < st->n + st->n / 4)	/* load at most 0.8 */
+	size_t cap = 2;
+	while (cap <= st->n + st->n / 4)	/* load below 0.8: a free slot always */
 		cap *= 2;
 	if (st->n == 0 || st->n >= UINT32_MAX || !(st->by_name = calloc(cap, sizeof(uint32_t))))
 		return;
@@ -151,9 +151,12 @@ symtab_by_name(const struct symtab *st, const char *name)
 {
 	if (st->by_name_cap) {
 		size_t h = name_hash(name) & (st->by_name_cap - 1);
-		for (; st->by_name[h]; h = (h + 1) & (st->by_name_cap - 1))
+		/* bounded, though a free slot ends every probe */
+		for (size_t k = 0; k < st->by_name_cap && st->by_name[h]; k++) {
 			if (strcmp(symtab_name(st, &st->entries[st->by_name[h] - 1]), name) == 0)
 				return &st->entries[st->by_name[h] - 1];
+			h = (h + 1) & (st->by_name_cap - 1);
+		}
 		return NULL;
 	}
 	for (size_t i = 0; i < st->n; i++)
