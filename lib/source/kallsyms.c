@@ -224,8 +224,11 @@ kallsyms_decode(const struct kallsyms_location *loc, kallsyms_read_fn *read,
 	void *addrs = NULL;
 	struct stream *s = NULL;
 	char *name = malloc(KALLSYMS_NAME_MAX);
-	/* ~20 bytes per name in distribution kernels */
-	err = symtab_reserve(out, out->n + num, out->pool_len + (size_t)num * 24);
+	/* ~20 bytes per name in distribution kernels. The count is the
+	 * dump's word: reserve for at most 64 Ki names (a distribution
+	 * kernel has ~100 Ki), growth handles more. */
+	size_t expect = num < (1u << 16) ? num : (1u << 16);
+	err = symtab_reserve(out, out->n + expect, out->pool_len + expect * 24);
 	if (!err)
 		err = read_tokens(loc, read, arg, &tok);
 	if (!err)
