@@ -150,43 +150,28 @@ struct text_block {
 	bool failed;
 };
 
-/* A block's output: a FILE whose stdio buffer spills into a growing
- * array (open_memstream copied small writes byte by byte: a seventh of
- * annotate's time). */
-static ssize_t
-block_write(void *cookie, const char *data, size_t len)
-{
-	struct text_block *b = cookie;
-	if (b->out_len + len > b->out_cap) {
-		size_t cap = b->out_cap ? b->out_cap : ANNOTATE_BLOCK;
-		while (cap < b->out_len + len)
-			cap *= 2;
-		char *out = realloc(b->out, cap);
-		if (!out)
-			return -1;
-		b->out = out;
-		b->out_cap = cap;
-	}
-	memcpy(b->out + b->out_len, data, len);
-	b->out_len += len;
-	return (ssize_t)len;
-}
-
 static void *
 annotate_block(void *arg)
 {
 	struct text_block *b = arg;
-	b->out_len = 0;
-	FILE *m = fopencookie(b, "w", (cookie_io_functions_t){ .write = block_write });
-	if (!m || setvbuf(m, NULL, _IOFBF, 1 << 16) != 0) {
-		if (m)
-			fclose(m);
-		b->failed = true;
-		return NULL;
-	}
-	vmmap_annotate_text(b->map, b->in, b->len, m);
-	b->failed = fclose(m) != 0;
+	struct vmmap_error *err = vmmap_annotate_text_mem(b->map, b->in, b->len, &b->out,
+							  &b->out_cap, &b->out_len);
+	b->failed = err != NULL;
+	vmmap_error_destroy(err);
 	return NULL;
+}
+
+/* Where to cut a line longer than a block: after its last character
+ * that cannot be part of a word, so no hex word is split. */
+static size_t
+cut_between_words(const char *text, size_t len)
+{
+	for (size_t i = len; i > 0; i--) {
+		unsigned char c = (unsigned char)text[i - 1];
+		if (!(c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+			return i;
+	}
+	return len;	/* one word of a whole block: cut it */
 }
 
 /* Fill block b after the carry already in it; false at end of input. */
@@ -207,9 +192,8 @@ read_block(int fd, struct text_block *b, struct vmmap_error **err)
 		}
 		have += (size_t)got;
 		const char *nl = memrchr(b->in, '\n', have);
-		/* a line longer than the block is cut where it is full */
 		if (nl || have == ANNOTATE_BLOCK) {
-			b->len = nl ? (size_t)(nl - b->in) + 1 : have;
+			b->len = nl ? (size_t)(nl - b->in) + 1 : cut_between_words(b->in, have);
 			b->carry = have - b->len;
 			return true;
 		}

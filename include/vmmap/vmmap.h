@@ -237,6 +237,11 @@ void vmmap_print_annotation_json(const struct vmmap_annotation *a, void *file);
  * is a kernel pointer: "ffff888003a1c000 [direct_map+0x3a1c000]". */
 void vmmap_annotate_text(struct vmmap_map *map, const char *text, size_t len,
 			 void *file);
+/* The same into memory: *buf (malloc()ed, *cap bytes, may start NULL
+ * and 0, reused and grown from call to call) gets *out_len bytes. */
+struct vmmap_error *vmmap_annotate_text_mem(struct vmmap_map *map, const char *text,
+					    size_t len, char **buf, size_t *cap,
+					    size_t *out_len);
 
 /* ------------------------------------------------------------------ */
 /* Whole-dump pointer census
