@@ -99,7 +99,7 @@ out_reserve(struct outbuf *o, size_t more)
 static void
 out_put(struct outbuf *o, const void *data, size_t len)
 {
-	if (out_reserve(o, len)) {
+	if (len && out_reserve(o, len)) {	/* the buffer may still be NULL */
 		memcpy(*o->p + o->len, data, len);
 		o->len += len;
 	}
@@ -158,6 +158,9 @@ vmmap_annotate_text_mem(struct vmmap_map *map, const char *text, size_t len,
 			char **buf, size_t *cap, size_t *out_len)
 {
 	struct outbuf o = { .p = buf, .cap = cap };
+	*out_len = 0;
+	if (len == 0)	/* text may be NULL then */
+		return NULL;
 	out_reserve(&o, len + len / 2);
 	annotate(map, (const unsigned char *)text, len, &o);
 	*out_len = o.len;
@@ -174,7 +177,7 @@ vmmap_annotate_text(struct vmmap_map *map, const char *text, size_t len,
 	if (err) {	/* without memory: the text as it is */
 		vmmap_error_destroy(err);
 		fwrite(text, 1, len, file);
-	} else {
+	} else if (n) {
 		fwrite(buf, 1, n, file);
 	}
 	free(buf);
