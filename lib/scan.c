@@ -400,32 +400,47 @@ enumerate_tables(struct scan_ctx *c)
 	return c->mapped_refs ? NULL : &vmmap_enomem;
 }
 
-/* The vmalloc areas with references, most referenced first. */
-static struct vmmap_error *
-collect_areas(struct scan_ctx *c)
+/* Indices of the nonzero counts, most first (ties: the lower index
+ * first), at most top of them; out has room for top + 1. */
+static size_t
+top_indices(const uint64_t *refs, size_t n, size_t top, size_t *out)
 {
-	struct vmmap_scan *s = c->scan;
-	size_t n = 0;
-	for (size_t i = 0; i < c->pe.nmapped; i++)
-		n += c->mapped_refs[i] != 0;
-	s->areas = malloc((n ? n : 1) * sizeof(*s->areas));
-	s->area_refs = malloc((n ? n : 1) * sizeof(*s->area_refs));
-	if (!s->areas || !s->area_refs)
-		return &vmmap_enomem;
-	for (size_t i = 0; i < c->pe.nmapped; i++) {
-		if (!c->mapped_refs[i])
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!refs[i])
 			continue;
-		size_t j = s->nareas++;	/* insertion sort by refs, descending */
-		while (j > 0 && s->area_refs[j - 1] < c->mapped_refs[i]) {
-			s->areas[j] = s->areas[j - 1];
-			s->area_refs[j] = s->area_refs[j - 1];
+		size_t j = k++;	/* insertion sort, descending */
+		while (j > 0 && refs[out[j - 1]] < refs[i]) {
+			out[j] = out[j - 1];
 			j--;
 		}
-		s->areas[j] = c->pe.mapped[i];
-		s->area_refs[j] = c->mapped_refs[i];
-		if (s->nareas > s->top)
-			s->nareas = s->top;
+		out[j] = i;
+		if (k > top)
+			k = top;
 	}
+	return k;
+}
+
+/* The most-referenced vmalloc areas and modules. */
+static struct vmmap_error *
+collect_tops(struct scan_ctx *c)
+{
+	struct vmmap_scan *s = c->scan;
+	size_t *idx = malloc((s->top + 1) * sizeof(*idx));
+	s->areas = malloc((s->top + 1) * sizeof(*s->areas));
+	s->area_refs = malloc((s->top + 1) * sizeof(*s->area_refs));
+	s->top_modules = malloc((s->top + 1) * sizeof(*s->top_modules));
+	if (!idx || !s->areas || !s->area_refs || !s->top_modules) {
+		free(idx);
+		return &vmmap_enomem;
+	}
+	s->nareas = top_indices(c->mapped_refs, c->pe.nmapped, s->top, idx);
+	for (size_t i = 0; i < s->nareas; i++) {
+		s->areas[i] = c->pe.mapped[idx[i]];
+		s->area_refs[i] = c->mapped_refs[idx[i]];
+	}
+	s->ntop_modules = top_indices(s->module_refs, s->nmodules, s->top, s->top_modules);
+	free(idx);
 	return NULL;
 }
 
@@ -443,9 +458,8 @@ scan_setup(struct scan_ctx *c, struct vmmap_map *map, size_t top)
 	s->floor = c->floor;
 	c->direct_map = region_index(map, map->k.page_offset_base.value);
 	c->vmalloc = region_index(map, map->k.vmalloc_base.value);
-	c->modules = region_index(map, 0xfffffffffe000000ULL);
-	if (!region_is(map, c->modules, "modules"))
-		c->modules = (unsigned)s->nregions;	/* none */
+	c->modules = map->modules_region ? (unsigned)(map->modules_region - map->regions.r)
+					 : (unsigned)s->nregions;	/* none */
 	s->counts = calloc(s->nregions * s->nregions * ST_COUNT, sizeof(*s->counts));
 	s->nmodules = map->num_modules;
 	s->module_refs = calloc(s->nmodules ? s->nmodules : 1, sizeof(*s->module_refs));
@@ -495,7 +509,7 @@ vmmap_scan_run(struct vmmap_map *map, const struct vmmap_scan_options *opts,
 	if (!(err = scan_setup(&c, map, opts->top)) &&
 	    !(err = page_stream_start(map->src, &ps, &total)) &&
 	    !(err = prepare_lookups(&c)) && !(err = scan_stream(&c, ps, total, opts)))
-		err = collect_areas(&c);
+		err = collect_tops(&c);
 	page_stream_stop(ps);
 	if (!err && opts->list_mapped) {
 		c.scan->mapped = c.pe.mapped;	/* handed over */
@@ -527,5 +541,6 @@ vmmap_scan_destroy(struct vmmap_scan *scan)
 	free(scan->area_refs);
 	free(scan->module_names);
 	free(scan->module_refs);
+	free(scan->top_modules);
 	free(scan);
 }

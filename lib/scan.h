@@ -36,6 +36,8 @@ struct vmmap_scan {
 	char (*module_names)[56];
 	uint64_t *module_refs;
 	size_t nmodules;
+	size_t *top_modules;	/* indices, most referenced first */
+	size_t ntop_modules;
 };
 
 #endif

@@ -163,18 +163,9 @@ print_tops_text(const struct vmmap_scan *s, FILE *f)
 			s->areas[i].start, s->areas[i].last, size, s->area_refs[i]);
 	}
 	fprintf(f, "\nMOST-REFERENCED MODULES\n%-24s %12s\n", "MODULE", "POINTERS");
-	bool used[s->nmodules ? s->nmodules : 1];
-	memset(used, 0, sizeof(used));
-	for (size_t k = 0; k < s->top && k < s->nmodules; k++) {
-		size_t best = s->nmodules;
-		for (size_t m = 0; m < s->nmodules; m++)
-			if (!used[m] && s->module_refs[m] &&
-			    (best == s->nmodules || s->module_refs[m] > s->module_refs[best]))
-				best = m;
-		if (best == s->nmodules)
-			break;
-		used[best] = true;
-		fprintf(f, "%-24s %12" PRIu64 "\n", s->module_names[best], s->module_refs[best]);
+	for (size_t k = 0; k < s->ntop_modules; k++) {
+		size_t m = s->top_modules[k];
+		fprintf(f, "%-24s %12" PRIu64 "\n", s->module_names[m], s->module_refs[m]);
 	}
 }
 
@@ -273,20 +264,11 @@ print_tops_json(const struct vmmap_scan *s, FILE *f)
 			s->areas[i].start, s->areas[i].last,
 			s->areas[i].last - s->areas[i].start + 1, s->area_refs[i]);
 	fprintf(f, "],\"modules\":[");
-	bool used[s->nmodules ? s->nmodules : 1];
-	memset(used, 0, sizeof(used));
-	for (size_t k = 0; k < s->top && k < s->nmodules; k++) {
-		size_t best = s->nmodules;
-		for (size_t m = 0; m < s->nmodules; m++)
-			if (!used[m] && s->module_refs[m] &&
-			    (best == s->nmodules || s->module_refs[m] > s->module_refs[best]))
-				best = m;
-		if (best == s->nmodules)
-			break;
-		used[best] = true;
+	for (size_t k = 0; k < s->ntop_modules; k++) {
+		size_t m = s->top_modules[k];
 		fprintf(f, "%s{\"name\":", k ? "," : "");
-		vmmap_print_json_string(s->module_names[best], f);
-		fprintf(f, ",\"pointers\":%" PRIu64 "}", s->module_refs[best]);
+		vmmap_print_json_string(s->module_names[m], f);
+		fprintf(f, ",\"pointers\":%" PRIu64 "}", s->module_refs[m]);
 	}
 	fprintf(f, "]");
 }
