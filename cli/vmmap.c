@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,10 +209,6 @@ annotate_stream(struct vmmap_map *map, const char *name, FILE *out)
 	size_t nblocks = cpus < 1 ? 1 : cpus > ANNOTATE_MAX_BLOCKS ? ANNOTATE_MAX_BLOCKS : (size_t)cpus;
 	struct text_block b[ANNOTATE_MAX_BLOCKS] = { 0 };
 	struct vmmap_error *err = NULL;
-	/* Keep the blocks' big buffers on the heap for reuse: as fresh
-	 * mmap()s each round, page faults cost more than the tagging. */
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
-	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	for (size_t i = 0; i < nblocks; i++) {
 		b[i].map = map;
 		if (!(b[i].in = malloc(ANNOTATE_BLOCK)))
