@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 # Sourced by .ci/run and .ci/setup: Debian packages vmmap needs to build,
 # test and demonstrate itself.
 install_deps() {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * bench/rawread.c: the reference for `vmmap scan`, a plain full read of
  * a dump through libkdumpfile.

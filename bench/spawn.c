@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * bench/spawn.c: run a command, report its wall time and peak RSS.
  *

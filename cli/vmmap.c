@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * vmmap: the effective x86_64 kernel memory map of a vmcore.
  *   vmmap map DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N]

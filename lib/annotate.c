@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * Tagging kernel pointers in free text (oopses, crash's bt -f and rd
  * output, logs): every 16-digit hex word, with or without 0x, that is

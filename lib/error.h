@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Error objects: a code and a message (see vmmap.h). */
 #ifndef VMMAP_ERROR_H
 #define VMMAP_ERROR_H

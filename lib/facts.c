@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * Gathering kernel facts, each from the most trusted source that has
  * it: VMCOREINFO, then kernel variables read from memory, then the

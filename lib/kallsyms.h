@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Decoding the kernel's kallsyms tables from the dump (their addresses
  * are in VMCOREINFO since 6.0, kernel/crash_core.c). */
 #ifndef VMMAP_KALLSYMS_H

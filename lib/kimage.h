@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Reading the kernel image: addresses in the __START_KERNEL_map mapping
  * translate as vaddr - __START_KERNEL_map + phys_base (the kernel's
  * __phys_addr_symbol(), arch/x86/include/asm/page_64.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* The built map and the steps that build it. */
 #ifndef VMMAP_MAP_H
 #define VMMAP_MAP_H

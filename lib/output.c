@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Text and JSON output shared by the CLI and the debugger plugins. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * Streaming the pages present in a dump, for the pointer census.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* The pages present in a dump, read ahead by a thread (pagestream.c). */
 #ifndef VMMAP_PAGESTREAM_H
 #define VMMAP_PAGESTREAM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * Page walks for sources that can only read physical memory (a
  * debugger's session, a Python reader, drgn): libaddrxlat walks the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * Inference when no variable says it: the dump's ELF program headers
  * and small probes of the kernel page tables. Translation itself goes

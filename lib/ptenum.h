@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Enumeration of the kernel's own page tables (the kernel half of
  * init_top_pgt): which virtual ranges are mapped, and to where. */
 #ifndef VMMAP_PTENUM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * The pointer census: every aligned 8-byte word of every page present
  * in the dump, classified as a kernel pointer or not.

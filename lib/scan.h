@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* The result of a pointer census (scan.c), for output.c. */
 #ifndef VMMAP_SCAN_H
 #define VMMAP_SCAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Internal view of a source: thin wrappers that tolerate missing
  * optional operations and serialise access (libkdumpfile contexts are
  * not thread-safe). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* A kernel symbol table: names and runtime addresses, from whichever
  * source had them (kallsyms in the dump, a vmlinux, a System.map). */
 #ifndef VMMAP_SYMTAB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* VMCOREINFO: the kernel's KEY=value note, parsed strictly. */
 #ifndef VMMAP_VMCOREINFO_H
 #define VMMAP_VMCOREINFO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Symbols and DWARF facts from a vmlinux, or symbols from a System.map. */
 #ifndef VMMAP_VMLINUX_H
 #define VMMAP_VMLINUX_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 """Check a JSONL batch result: one line per dump, in order.
 
   check-batch.py FILE LABEL SPEC...

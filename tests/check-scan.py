@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 """Checks of `vmmap scan` (the pointer census), printed as TAP lines.
 
   check-scan.py planted VMMAP DUMP [--vmlinux MAP]  hand-worked census of one page

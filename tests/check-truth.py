@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 """Compare `vmmap map/addr --json` on a dump with a truth file.
 
 The truth file (fixtures/*/truth.json) holds what the kernel said about

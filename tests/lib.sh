@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 # Shared by the shell tests: TAP output that automake's tap-driver counts.
 # Each run_tap call runs a command that prints TAP itself; its tests are
 # renumbered into this script's plan.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Unit tests of the parsers and layout rules, against values worked out
  * by hand from the kernel sources. TAP output. */
 #include "config.h"

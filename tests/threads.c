@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Lookups on one built map from many threads must give what one thread
  * gives (vmmap.h promises this). TAP output.
  * usage: threads DUMP */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * libvmmap: the effective x86_64 kernel virtual memory map of a crashed
  * kernel, rebuilt from a vmcore, and annotation of kernel addresses.

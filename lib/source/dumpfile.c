@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * The dump-file source: libkdumpfile reads every dump format (ELF,
  * compressed kdump, flattened, sadump), libaddrxlat walks the page

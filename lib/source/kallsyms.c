@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * kallsyms decoder (format of scripts/kallsyms.c, kernel/kallsyms.c):
  *  - kallsyms_names: per symbol a length (one byte; two when the first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * VMCOREINFO parser. The kernel writes one KEY=value per line
  * (kernel/crash_core.c): SYMBOL(x) and KERNELOFFSET in hex without 0x,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * Symbol files: a vmlinux (ELF symbol table via libelf, and a couple
  * of DWARF facts via libdw when it has debug info) or a System.map

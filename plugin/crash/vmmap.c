@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vmmap for the crash utility: `extend vmmap.so`, then `vmmap`.
  *

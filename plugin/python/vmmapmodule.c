@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * _vmmap: the CPython binding of libvmmap. It stays small: maps are
  * built from a dump file or from Python callables (the source

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 """The vmmap crash extension in real crash sessions, against truth.json.
 TAP output.
 

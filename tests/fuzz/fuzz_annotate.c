@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* The annotate text scanner, over a map of the seed dump. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* The kallsyms decoder. The input is a 64-byte header of table
  * locations (u32 offsets into the rest, plus the expected _stext
  * offset) followed by the memory that holds the tables, mapped at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Map building from a synthetic dump whose headers, note and memory
  * (page tables, kernel variables, kallsyms) the fuzzer patches. */
 #include <stdio.h>

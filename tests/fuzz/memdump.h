@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* An in-memory dump source for the fuzzers: a base ELF dump plus byte
  * patches taken from the fuzzer's input, read the way a debugger would
  * feed vmmap (through vmmap_source_create), with libelf for the

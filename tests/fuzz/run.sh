@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 # Build the libFuzzer harnesses (clang, -fsanitize=fuzzer,address,undefined)
 # and run each from its seed corpus.
 #   run.sh smoke [SECONDS]   each harness for SECONDS (default 20): make fuzz-smoke

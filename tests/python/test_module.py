@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 """The Python module against the same truths as the CLI. TAP output.
 
 usage: test_module.py SYNTH_DUMP SYNTH_TRUTH REAL_DUMP REAL_TRUTH ANNOTATE_IN ANNOTATE_WANT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
  * A stand-in vmlinux with debug info for the 6.1 synthetic fixture: the
  * DWARF facts vmmap reads (enum fixed_addresses, struct page) and, via

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 """Write one JSON line per dump in a directory: the kernel facts and
 where a few addresses of interest point. One bad dump does not stop
 the batch: its line carries the error.

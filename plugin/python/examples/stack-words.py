@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 """Label every word on a task's kernel stack with where it points.
 
 usage: stack-words.py DUMP VMLINUX [PID]     (default: PID 1)
