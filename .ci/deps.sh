@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 # Sourced by .ci/run and .ci/setup: Debian packages vmmap needs to build,
-# test and demonstrate itself.
+# test and demonstrate itself. Every tool a test uses is here: under
+# CI=true a test whose tool is missing fails rather than skips.
 install_deps() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q >/dev/null &&
@@ -8,5 +9,6 @@ install_deps() {
 		build-essential autoconf automake libtool pkg-config \
 		libkdumpfile-dev libelf-dev libdw-dev python3 valgrind \
 		xz-utils makedumpfile clang libclang-rt-14-dev \
-		python3-dev python3-drgn parallel >/dev/null
+		python3-dev python3-drgn parallel bsdutils binutils \
+		crash liblzo2-dev libsnappy-dev libzstd-dev zlib1g-dev >/dev/null
 }

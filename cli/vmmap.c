@@ -114,7 +114,7 @@ cmd_addr(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 	if (json)
 		fprintf(out, "{\"addresses\":[");
 	for (size_t i = 0; i < o->naddrs; i++) {
-		struct vmmap_annotation a;
+		struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
 		struct vmmap_error *err = vmmap_map_annotate(map, o->addrs[i], 0, &a);
 		if (err)
 			return err;
@@ -299,7 +299,7 @@ scan_progress(void *arg, uint64_t done, uint64_t total)
 static struct vmmap_error *
 cmd_scan(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 {
-	struct vmmap_scan_options so = { .top = 10, .list_mapped = o->mapped };
+	struct vmmap_scan_options so = { VMMAP_SCAN_OPTIONS_INIT, .top = 10, .list_mapped = o->mapped };
 	if (o->ndumps == 1 && !o->jsonl && isatty(STDERR_FILENO))
 		so.progress = scan_progress;
 	struct vmmap_scan *scan;

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "error.h"
-
 #include "map.h"
+#include "output.h"
 
 /* Character classes by table: the scan looks at every byte. */
 enum { HEX = 1, WORD = 2 };
@@ -115,7 +115,7 @@ tag_word(struct vmmap_map *map, const unsigned char *cls, const unsigned char *t
 	if (j - s != 16 || !word_starts_at(cls, text, s) || (j < len && (cls[text[j]] & WORD)))
 		return copied;
 	uint64_t v = hex16(text + s);
-	struct vmmap_annotation a;
+	struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
 	if (!vmmap_is_kernel_pointer(map, v) ||
 	    vmmap_map_annotate(map, v, VMMAP_ANNOTATE_NO_PHYS, &a))
 		return copied;
@@ -170,7 +170,7 @@ vmmap_annotate_text_mem(struct vmmap_map *map, const char *text, size_t len,
 
 void
 vmmap_annotate_text(struct vmmap_map *map, const char *text, size_t len,
-		    void *file)
+		    FILE *file)
 {
 	char *buf = NULL;
 	size_t cap = 0, n = 0;

@@ -3,6 +3,7 @@
 
 #include "error.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,10 @@ struct vmmap_error vmmap_enomem = {
 struct vmmap_error *
 vmmap_error_create(enum vmmap_error_code code, const char *message)
 {
-	struct vmmap_error *err = malloc(sizeof(*err));
+	struct vmmap_error *err = calloc(1, sizeof(*err));
 	if (!err)
 		return &vmmap_enomem;
 	err->code = code;
-	err->is_static = false;
 	err->message = strdup(message);
 	if (!err->message) {
 		free(err);
@@ -36,13 +36,12 @@ error_vformat(enum vmmap_error_code code, const char *fmt, va_list ap)
 	char *msg;
 	if (vasprintf(&msg, fmt, ap) < 0)
 		return &vmmap_enomem;
-	struct vmmap_error *err = malloc(sizeof(*err));
+	struct vmmap_error *err = calloc(1, sizeof(*err));
 	if (!err) {
 		free(msg);
 		return &vmmap_enomem;
 	}
 	err->code = code;
-	err->is_static = false;
 	err->message = msg;
 	return err;
 }
@@ -54,6 +53,40 @@ vmmap_error_format(enum vmmap_error_code code, const char *fmt, ...)
 	va_start(ap, fmt);
 	struct vmmap_error *err = error_vformat(code, fmt, ap);
 	va_end(ap);
+	return err;
+}
+
+struct vmmap_error *
+vmmap_error_os(int errnum, const char *fmt, ...)
+{
+	if (errnum == ENOMEM)
+		return &vmmap_enomem;
+	va_list ap;
+	va_start(ap, fmt);
+	struct vmmap_error *err = error_vformat(VMMAP_ERROR_OS, fmt, ap);
+	va_end(ap);
+	if (err->is_static)
+		return err;
+	err->errnum = errnum;
+	char *msg;
+	if (asprintf(&msg, "%s: %s", err->message, strerror(errnum)) >= 0) {
+		free(err->message);
+		err->message = msg;
+	}
+	return err;
+}
+
+struct vmmap_error *
+vmmap_error_fault(uint64_t address, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct vmmap_error *err = error_vformat(VMMAP_ERROR_FAULT, fmt, ap);
+	va_end(ap);
+	if (!err->is_static) {
+		err->have_address = true;
+		err->address = address;
+	}
 	return err;
 }
 
@@ -87,6 +120,26 @@ const char *
 vmmap_error_message(const struct vmmap_error *err)
 {
 	return err->message;
+}
+
+int
+vmmap_error_errno(const struct vmmap_error *err)
+{
+	return err->errnum;
+}
+
+bool
+vmmap_error_fault_address(const struct vmmap_error *err, uint64_t *addr)
+{
+	if (err->have_address)
+		*addr = err->address;
+	return err->have_address;
+}
+
+const char *
+vmmap_version(void)
+{
+	return PACKAGE_VERSION;
 }
 
 void

@@ -18,6 +18,7 @@ struct kallsyms_location {
 	uint64_t relative_base;
 	uint64_t addresses;	/* ... or absolute addresses (0 if none) */
 	uint64_t stext;		/* expected address of _stext, 0 if unknown */
+	uint64_t image_start;	/* else: _stext is at or above this address */
 };
 
 /* Decode every symbol into out (which the caller initialised). */

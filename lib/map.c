@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
-/* Building the map, and looking addresses up in it. */
+/*
+ * Building the map (source -> kernel reader -> facts -> layout ->
+ * modules), and looking addresses up in it.
+ */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
+#include "facts.h"
 #include "map.h"
 
 const char *
@@ -26,68 +29,10 @@ vmmap_provenance_name(enum vmmap_provenance p)
 	}
 }
 
-void
-fact_set(struct vmmap_fact *f, uint64_t value, enum vmmap_provenance src,
-	 bool exact)
-{
-	f->known = true;
-	f->value = value;
-	f->source = src;
-	f->exact = exact;
-}
-
-void
-map_note(struct vmmap_map *map, const char *fmt, ...)
-{
-	char *msg;
-	va_list ap;
-	va_start(ap, fmt);
-	int r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return;
-	char **notes = realloc(map->notes, (map->num_notes + 1) * sizeof(*notes));
-	if (!notes) {
-		free(msg);
-		return;
-	}
-	map->notes = notes;
-	map->notes[map->num_notes++] = msg;
-}
-
 static void
 note_cb(void *arg, const char *msg)
 {
-	map_note(arg, "%s", msg);
-}
-
-bool
-map_can_walk(const struct vmmap_map *map)
-{
-	return map->src->ops->page_walk || map->pgwalk;
-}
-
-struct vmmap_error *
-map_page_walk(struct vmmap_map *map, uint64_t vaddr, uint64_t *paddr)
-{
-	if (map->src->ops->page_walk || !map->pgwalk)
-		return source_page_walk(map->src, vaddr, paddr);
-	return pgwalk_translate(map->pgwalk, vaddr, paddr);
-}
-
-void
-map_setup_page_walk(struct vmmap_map *map)
-{
-	uint64_t root;
-	if (map->src->ops->page_walk || map->pgwalk || !probe_root_table(map, &root))
-		return;
-	struct vmmap_error *err = pgwalk_create(map->src, root,
-						(int)map->k.pgtable_levels.value,
-						map->sme_mask, &map->pgwalk);
-	if (err) {
-		map_note(map, "no page walks: %s", vmmap_error_message(err));
-		vmmap_error_destroy(err);
-	}
+	kernel_note(arg, "%s", msg);
 }
 
 void
@@ -95,33 +40,19 @@ vmmap_map_destroy(struct vmmap_map *map)
 {
 	if (!map)
 		return;
-	pgwalk_destroy(map->pgwalk);
-	vmcoreinfo_destroy(map->vi);
-	symtab_fini(&map->syms);
+	kernel_destroy(map->kr);
 	free(map->regions.r);
-	free(map->module_names);
-	free(map->module_ranges);
-	for (size_t i = 0; i < map->num_notes; i++)
-		free(map->notes[i]);
-	free(map->notes);
+	modules_fini(&map->modules);
 	free(map);
 }
 
-static struct vmmap_error *
-build_regions(struct vmmap_map *map)
+const struct vmmap_region *
+map_region_of_kind(const struct vmmap_map *map, enum vmmap_region_kind kind)
 {
-	struct x86_64_layout_input in = {
-		.k = &map->k,
-		.max_physmem_bits = map->max_physmem_bits,
-		.kmsan = map->kmsan,
-	};
-	return x86_64_build_regions(&in, &map->regions, note_cb, map);
-}
-
-static bool
-is_region(const struct vmmap_region *r, const char *name)
-{
-	return strcmp(r->name, name) == 0;
+	for (size_t i = 0; i < map->regions.n; i++)
+		if (map->regions.r[i].kind == kind)
+			return &map->regions.r[i];
+	return NULL;
 }
 
 /* The slot table of vmmap_map_find(), over the kernel half. */
@@ -144,48 +75,76 @@ index_regions(struct vmmap_map *map)
 	map->find_shift = shift;
 }
 
-struct vmmap_error *
-vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
-		struct vmmap_map **ret)
+/* The regions of this kernel's era, from its facts. */
+static struct vmmap_error *
+build_regions(struct vmmap_map *map, const struct kernel_facts *facts)
 {
-	if (!src)
-		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no source");
-	struct vmmap_map *map = calloc(1, sizeof(*map));
-	if (!map)
-		return &vmmap_enomem;
-	map->src = src;
-	struct vmmap_error *err;
-	if ((err = facts_from_vmcoreinfo(map)) ||
-	    (err = facts_load_symbols(map, symbols_path)) ||
-	    (err = facts_bases(map)) ||
-	    (err = facts_era(map)) ||
-	    (err = build_regions(map)) ||
-	    (err = modules_load(map))) {
-		vmmap_map_destroy(map);
-		return err;
-	}
-	/* Looked up once: annotation of text asks for every word. */
+	struct x86_64_layout_input in = {
+		.k = &map->k,
+		.max_physmem_bits = facts->max_physmem_bits,
+		.kmsan = facts->kmsan,
+	};
+	return x86_64_build_regions(&in, &map->regions, note_cb, map->kr);
+}
+
+static struct vmmap_error *
+load_modules(struct vmmap_map *map)
+{
+	const struct vmmap_region *r = map_region_of_kind(map, VMMAP_REGION_MODULES);
+	if (!r)
+		return NULL;
+	return modules_load(map->kr, r->start, r->end + 1, &map->modules);
+}
+
+/* Looked up once: annotation of text asks for every word. */
+static void
+index_lookups(struct vmmap_map *map)
+{
 	for (size_t i = 0; i < map->regions.n; i++) {
 		const struct vmmap_region *r = &map->regions.r[i];
-		if ((is_region(r, "user") || is_region(r, "noncanonical")) && r->end + 1 > map->kernel_start)
+		if ((r->kind == VMMAP_REGION_USER || r->kind == VMMAP_REGION_NONCANONICAL) &&
+		    r->end + 1 > map->kernel_start)
 			map->kernel_start = r->end + 1;
-		if (is_region(r, "kernel_text"))
-			map->text_region = r;
-		if (is_region(r, "modules"))
-			map->modules_region = r;
 	}
+	map->text_region = map_region_of_kind(map, VMMAP_REGION_KERNEL_TEXT);
+	map->modules_region = map_region_of_kind(map, VMMAP_REGION_MODULES);
+	map->have_end = kernel_symbol(map->kr, "_end", &map->end_addr);
 	if (map->text_region) {
 		/* the image itself: its lowest symbol to _end, when known */
+		struct symtab *syms = &map->kr->syms;
 		uint64_t start = map->text_region->start, end = map->text_region->end + 1;
-		const struct symtab_entry *first = symtab_at_or_above(&map->syms, start);
+		const struct symtab_entry *first = symtab_at_or_above(syms, start);
 		if (first && first->addr < end)
 			start = map->image_start = first->addr;
 		if (map->have_end && map->end_addr > start && map->end_addr < end)
 			end = map->end_addr;
-		symtab_index_range(&map->syms, start, end - start);
+		symtab_index_range(syms, start, end - start);
 	}
-	map->have_end = map_symbol(map, "_end", &map->end_addr);
 	index_regions(map);
+}
+
+struct vmmap_error *
+vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
+		struct vmmap_map **ret)
+{
+	if (!src || !ret)
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no source");
+	struct vmmap_map *map = calloc(1, sizeof(*map));
+	if (!map)
+		return &vmmap_enomem;
+	struct kernel_facts facts;
+	struct vmmap_error *err;
+	if ((err = kernel_open(src, symbols_path, &map->kr)) ||
+	    (err = facts_gather(map->kr, &facts))) {
+		vmmap_map_destroy(map);
+		return err;
+	}
+	map->k = facts.k;
+	if ((err = build_regions(map, &facts)) || (err = load_modules(map))) {
+		vmmap_map_destroy(map);
+		return err;
+	}
+	index_lookups(map);
 	*ret = map;
 	return NULL;
 }
@@ -211,13 +170,13 @@ vmmap_map_region(const struct vmmap_map *map, size_t i)
 size_t
 vmmap_map_num_notes(const struct vmmap_map *map)
 {
-	return map->num_notes;
+	return map->kr->notes.n;
 }
 
 const char *
 vmmap_map_note(const struct vmmap_map *map, size_t i)
 {
-	return i < map->num_notes ? map->notes[i] : NULL;
+	return i < map->kr->notes.n ? map->kr->notes.v[i] : NULL;
 }
 
 const struct vmmap_region *
@@ -254,21 +213,14 @@ vmmap_is_kernel_pointer(const struct vmmap_map *map, uint64_t value)
 /* Annotation */
 
 
-/* Regions with nothing behind them: never claim a physical address. */
-static bool
-is_hole(const struct vmmap_region *r)
-{
-	return is_region(r, "user") || is_region(r, "noncanonical") ||
-	       is_region(r, "guard_hole") || is_region(r, "unused");
-}
-
 static void
 annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 {
 	const struct vmmap_region *r = a->region;
-	if (is_hole(r))
+	/* Nothing behind a hole: never claim a physical address there. */
+	if (vmmap_region_kind_is_hole(r->kind))
 		return;
-	if (is_region(r, "direct_map") && r->exact) {
+	if (r->kind == VMMAP_REGION_DIRECT_MAP && r->exact) {
 		/* __pa(): the direct map is linear by definition. Where its
 		 * extent is a guess, only the page walk may answer. */
 		a->phys = a->address - map->k.page_offset_base.value;
@@ -276,7 +228,7 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 		a->have_phys = true;
 	} else {
 		uint64_t pa;
-		struct vmmap_error *err = map_page_walk(map, a->address, &pa);
+		struct vmmap_error *err = kernel_translate(map->kr, a->address, &pa);
 		if (err) {
 			vmmap_error_destroy(err);
 			return;
@@ -288,25 +240,12 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 	a->pfn = a->phys / X86_64_PAGE_SIZE;
 }
 
-/* strlcpy: snprintf's format parsing showed in profiles of annotate. */
-static void
-copy_name(char *dst, size_t size, const char *src)
-{
-	size_t n = strnlen(src, size - 1);
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static void
 annotate_module(struct vmmap_map *map, struct vmmap_annotation *a)
 {
 	if (a->region != map->modules_region)
 		return;
-	const char *name = modules_find(map, a->address, &a->module_offset);
-	if (!name)
-		return;
-	copy_name(a->module, sizeof(a->module), name);
-	a->have_module = true;
+	a->module = modules_find(&map->modules, a->address, &a->module_offset);
 }
 
 static void
@@ -316,31 +255,45 @@ annotate_symbol(struct vmmap_map *map, struct vmmap_annotation *a)
 		return;
 	if ((map->have_end && a->address >= map->end_addr) || a->address < map->image_start)
 		return;
-	const struct symtab_entry *e = symtab_by_addr(&map->syms, a->address);
-	if (!e || e->addr < X86_64_START_KERNEL_MAP)
+	const struct symtab *syms = &map->kr->syms;
+	const struct symtab_entry *e = symtab_by_addr(syms, a->address);
+	if (!e || !x86_64_in_kernel_image(e->addr))
 		return;
-	copy_name(a->symbol, sizeof(a->symbol), symtab_name(&map->syms, e));
+	a->symbol = symtab_name(syms, e);
 	a->symbol_offset = a->address - e->addr;
-	a->have_symbol = true;
+}
+
+static void
+annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_annotation *a)
+{
+	*a = (struct vmmap_annotation){ .size = sizeof(*a), .address = addr };
+	a->region = vmmap_map_find(map, addr);
+	a->offset = addr - a->region->start;
+	if (!(flags & VMMAP_ANNOTATE_NO_PHYS))
+		annotate_phys(map, a);
+	annotate_symbol(map, a);
+	annotate_module(map, a);
 }
 
 struct vmmap_error *
 vmmap_map_annotate(struct vmmap_map *map, uint64_t addr, unsigned flags,
 		   struct vmmap_annotation *out)
 {
-	/* Field by field: clearing the name buffers whole showed in
-	 * profiles of annotate; only their first byte matters. */
-	out->have_phys = out->have_symbol = out->have_module = false;
-	out->phys = out->pfn = out->symbol_offset = out->module_offset = 0;
-	out->phys_source = VMMAP_FROM_NONE;
-	out->symbol[0] = out->module[0] = '\0';
-	out->address = addr;
-	out->region = vmmap_map_find(map, addr);
-	out->offset = addr - out->region->start;
-	if (!(flags & VMMAP_ANNOTATE_NO_PHYS))
-		annotate_phys(map, out);
-	annotate_symbol(map, out);
-	annotate_module(map, out);
+	size_t size = out->size;
+	if (size < sizeof(*out)) {
+		/* A caller built against an older, shorter structure: fill
+		 * in what it knows of. */
+		if (size < offsetof(struct vmmap_annotation, address) + sizeof(out->address))
+			return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT,
+						  "struct vmmap_annotation without its size (use VMMAP_ANNOTATION_INIT)");
+		struct vmmap_annotation full;
+		annotate(map, addr, flags, &full);
+		memcpy(out, &full, size);
+		out->size = size;
+		return NULL;
+	}
+	annotate(map, addr, flags, out);
+	out->size = size;
 	return NULL;
 }
 

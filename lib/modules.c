@@ -18,37 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/x86_64/layout.h"
 #include "error.h"
-#include "map.h"
+#include "modules.h"
 
 #define MODULE_LIST_OFFSET 8
 #define MODULE_NAME_OFFSET 24
-#define MODULE_NAME_LEN 56
 #define MODULE_SCAN 2048	/* bytes of struct module searched */
 #define MAX_MODULES 8192
 #define MAX_MODULE_SIZE (256ULL << 20)
-
-/* Read kernel virtual memory through the page tables, page by page. */
-static struct vmmap_error *
-read_kvaddr(struct vmmap_map *map, uint64_t vaddr, void *buf, size_t len)
-{
-	uint8_t *out = buf;
-	while (len) {
-		size_t n = X86_64_PAGE_SIZE - (vaddr & (X86_64_PAGE_SIZE - 1));
-		if (n > len)
-			n = len;
-		uint64_t pa;
-		struct vmmap_error *err = map_page_walk(map, vaddr, &pa);
-		if (!err)
-			err = source_read_phys(map->src, pa, out, n);
-		if (err)
-			return err;
-		vaddr += n;
-		out += n;
-		len -= n;
-	}
-	return NULL;
-}
 
 struct raw_module {
 	uint64_t addr;
@@ -67,18 +45,18 @@ valid_name(const uint8_t *p)
 
 /* Walk the list; false (with a note) if it does not look like one. */
 static bool
-read_module_list(struct vmmap_map *map, uint64_t lo, uint64_t hi,
+read_module_list(struct kernel *kr, uint64_t lo, uint64_t hi,
 		 struct raw_module **mods, size_t *n)
 {
 	uint64_t head, next;
 	*mods = NULL;
 	*n = 0;
-	if (!map_symbol(map, "modules", &head))
+	if (!kernel_symbol(kr, "modules", &head))
 		return false;
-	struct vmmap_error *err = kimage_read_u64(&map->ki, head, &next);
+	struct vmmap_error *err = kernel_read_image_u64(kr, head, &next);
 	while (!err && next != head) {
 		if (next < lo || next >= hi || *n == MAX_MODULES) {
-			map_note(map, "the modules list leaves the modules area: module names unavailable");
+			kernel_note(kr, "the modules list leaves the modules area: module names unavailable");
 			return false;
 		}
 		struct raw_module *m = realloc(*mods, (*n + 1) * sizeof(*m));
@@ -87,18 +65,18 @@ read_module_list(struct vmmap_map *map, uint64_t lo, uint64_t hi,
 		*mods = m;
 		m = &m[*n];
 		m->addr = next - MODULE_LIST_OFFSET;
-		err = read_kvaddr(map, m->addr, m->bytes, sizeof(m->bytes));
+		err = kernel_read(kr, m->addr, m->bytes, sizeof(m->bytes));
 		if (err)
 			break;
 		if (!valid_name(m->bytes + MODULE_NAME_OFFSET)) {
-			map_note(map, "a module on the list has no valid name: module names unavailable");
+			kernel_note(kr, "a module on the list has no valid name: module names unavailable");
 			return false;
 		}
 		memcpy(&next, m->bytes + MODULE_LIST_OFFSET, 8);
 		(*n)++;
 	}
 	if (err) {
-		map_note(map, "cannot read the modules list: %s", vmmap_error_message(err));
+		kernel_note(kr, "cannot read the modules list: %s", vmmap_error_message(err));
 		vmmap_error_destroy(err);
 		return false;
 	}
@@ -137,28 +115,26 @@ offset_holds_ranges(const struct raw_module *mods, size_t n, size_t off,
 }
 
 static struct vmmap_error *
-add_range(struct vmmap_map *map, uint64_t base, uint32_t size, size_t module)
+add_range(struct module_list *ml, uint64_t base, uint32_t size, size_t module)
 {
-	struct module_range *r = realloc(map->module_ranges,
-					 (map->num_module_ranges + 1) * sizeof(*r));
+	struct module_range *r = realloc(ml->ranges, (ml->nranges + 1) * sizeof(*r));
 	if (!r)
 		return &vmmap_enomem;
-	map->module_ranges = r;
-	r[map->num_module_ranges++] = (struct module_range){
+	ml->ranges = r;
+	r[ml->nranges++] = (struct module_range){
 		.start = base, .end = base + size - 1, .module = module,
 	};
 	return NULL;
 }
 
 struct vmmap_error *
-modules_load(struct vmmap_map *map)
+modules_load(struct kernel *kr, uint64_t lo, uint64_t hi, struct module_list *out)
 {
-	uint64_t lo = X86_64_START_KERNEL_MAP + map->k.kernel_image_size.value;
-	uint64_t hi = x86_64_modules_end();
 	struct raw_module *mods;
 	size_t n;
 	struct vmmap_error *err = NULL;
-	if (!read_module_list(map, lo, hi, &mods, &n) || n == 0) {
+	memset(out, 0, sizeof(*out));
+	if (!read_module_list(kr, lo, hi, &mods, &n) || n == 0) {
 		free(mods);
 		return NULL;
 	}
@@ -173,36 +149,46 @@ modules_load(struct vmmap_map *map)
 		}
 	}
 	if (!found_struct) {
-		map_note(map, "no memory layout found in struct module: module names unavailable");
+		kernel_note(kr, "no memory layout found in struct module: module names unavailable");
 		free(mods);
 		return NULL;
 	}
-	map->module_names = calloc(n, sizeof(*map->module_names));
-	if (!map->module_names) {
+	out->names = calloc(n, sizeof(*out->names));
+	if (!out->names) {
 		free(mods);
 		return &vmmap_enomem;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
-		memcpy(map->module_names[i], mods[i].bytes + MODULE_NAME_OFFSET, MODULE_NAME_LEN);
-		map->module_names[i][MODULE_NAME_LEN - 1] = '\0';
+		memcpy(out->names[i], mods[i].bytes + MODULE_NAME_OFFSET, MODULE_NAME_LEN);
+		out->names[i][MODULE_NAME_LEN - 1] = '\0';
 		for (size_t j = 0; j < noff && !err; j++) {
 			uint64_t base;
 			uint32_t size;
 			pair_at(&mods[i], offsets[j], &base, &size);
 			if (size)
-				err = add_range(map, base, size, i);
+				err = add_range(out, base, size, i);
 		}
 	}
-	map->num_modules = n;
+	out->n = n;
 	free(mods);
+	if (err)
+		modules_fini(out);
 	return err;
 }
 
-const struct module_range *
-modules_range_of(const struct vmmap_map *map, uint64_t addr)
+void
+modules_fini(struct module_list *ml)
 {
-	for (size_t i = 0; i < map->num_module_ranges; i++) {
-		const struct module_range *r = &map->module_ranges[i];
+	free(ml->names);
+	free(ml->ranges);
+	memset(ml, 0, sizeof(*ml));
+}
+
+const struct module_range *
+modules_range_of(const struct module_list *ml, uint64_t addr)
+{
+	for (size_t i = 0; i < ml->nranges; i++) {
+		const struct module_range *r = &ml->ranges[i];
 		if (r->start <= addr && addr <= r->end)
 			return r;
 	}
@@ -210,11 +196,11 @@ modules_range_of(const struct vmmap_map *map, uint64_t addr)
 }
 
 const char *
-modules_find(const struct vmmap_map *map, uint64_t addr, uint64_t *offset)
+modules_find(const struct module_list *ml, uint64_t addr, uint64_t *offset)
 {
-	const struct module_range *r = modules_range_of(map, addr);
+	const struct module_range *r = modules_range_of(ml, addr);
 	if (!r)
 		return NULL;
 	*offset = addr - r->start;
-	return map->module_names[r->module];
+	return ml->names[r->module];
 }

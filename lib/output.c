@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "map.h"
+#include "output.h"
 
 void
 vmmap_format_size(uint64_t size, char *buf, size_t len)
@@ -55,9 +56,8 @@ print_hex_fact(FILE *f, const char *label, const struct vmmap_fact *fact)
 }
 
 void
-vmmap_print_map_text(const struct vmmap_map *map, void *file)
+vmmap_print_map_text(const struct vmmap_map *map, FILE *f)
 {
-	FILE *f = file;
 	const struct vmmap_kernel *k = &map->k;
 	char v[32];
 	fprintf(f, "%-18s %s (x86_64)\n", "kernel", k->release[0] ? k->release : "unknown");
@@ -69,8 +69,9 @@ vmmap_print_map_text(const struct vmmap_map *map, void *file)
 	print_hex_fact(f, "page_offset_base", &k->page_offset_base);
 	print_hex_fact(f, "vmalloc_base", &k->vmalloc_base);
 	print_hex_fact(f, "vmemmap_base", &k->vmemmap_base);
-	for (size_t i = 0; i < map->num_notes; i++)
-		fprintf(f, "note: %s\n", map->notes[i]);
+	const struct notes *notes = &map->kr->notes;
+	for (size_t i = 0; i < notes->n; i++)
+		fprintf(f, "note: %s\n", notes->v[i]);
 	fprintf(f, "\n%-18s %-18s %-9s %-21s %s\n", "START", "END", "SIZE", "NAME",
 		"DESCRIPTION [SOURCE]");
 	for (size_t i = 0; i < map->regions.n; i++) {
@@ -84,9 +85,8 @@ vmmap_print_map_text(const struct vmmap_map *map, void *file)
 }
 
 void
-vmmap_print_json_string(const char *s, void *file)
+vmmap_print_json_string(const char *s, FILE *f)
 {
-	FILE *f = file;
 	fputc('"', f);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -112,9 +112,8 @@ struct named_fact {
 };
 
 void
-vmmap_print_map_json(const struct vmmap_map *map, void *file)
+vmmap_print_map_json(const struct vmmap_map *map, FILE *f)
 {
-	FILE *f = file;
 	const struct vmmap_kernel *k = &map->k;
 	const struct named_fact facts[] = {
 		{ "release", &k->release_fact },
@@ -150,9 +149,10 @@ vmmap_print_map_json(const struct vmmap_map *map, void *file)
 		fprintf(f, "\"%s\":%s%s", facts[i].name,
 			facts[i].fact->exact ? "true" : "false", i + 1 < nf ? "," : "");
 	fprintf(f, "},\"notes\":[");
-	for (size_t i = 0; i < map->num_notes; i++) {
-		vmmap_print_json_string(map->notes[i], f);
-		if (i + 1 < map->num_notes)
+	const struct notes *notes = &map->kr->notes;
+	for (size_t i = 0; i < notes->n; i++) {
+		vmmap_print_json_string(notes->v[i], f);
+		if (i + 1 < notes->n)
 			fputc(',', f);
 	}
 	fprintf(f, "]},\"regions\":[");
@@ -210,12 +210,12 @@ format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 		return 0;
 	struct tagbuf t = { buf, len, 0 };
 	tag_str(&t, a->region->name);
-	if (a->have_symbol) {
+	if (a->symbol) {
 		tag_str(&t, ":");
 		tag_str(&t, a->symbol);
 		tag_str(&t, "+");
 		tag_hex(&t, a->symbol_offset);
-	} else if (a->have_module) {
+	} else if (a->module) {
 		tag_str(&t, ":[");
 		tag_str(&t, a->module);
 		tag_str(&t, "]+");
@@ -237,9 +237,8 @@ vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 }
 
 void
-vmmap_print_annotation_text(const struct vmmap_annotation *a, void *file)
+vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 {
-	FILE *f = file;
 	char tag[256];
 	vmmap_format_tag(a, tag, sizeof(tag));
 	fprintf(f, "%016" PRIx64 "  %s", a->address, tag);
@@ -252,9 +251,8 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, void *file)
 }
 
 void
-vmmap_print_annotation_json(const struct vmmap_annotation *a, void *file)
+vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 {
-	FILE *f = file;
 	fprintf(f, "{");
 	json_hex(f, "address", a->address, true);
 	fprintf(f, "\"region\":\"%s\",", a->region->name);
@@ -263,14 +261,14 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, void *file)
 		json_hex(f, "phys", a->phys, true);
 		json_hex(f, "pfn", a->pfn, true);
 	}
-	if (a->have_symbol) {
+	if (a->symbol) {
 		char sym[200];
 		snprintf(sym, sizeof(sym), "%s+0x%" PRIx64, a->symbol, a->symbol_offset);
 		fprintf(f, "\"symbol\":");
 		vmmap_print_json_string(sym, f);
 		fputc(',', f);
 	}
-	if (a->have_module) {
+	if (a->module) {
 		fprintf(f, "\"module\":");
 		vmmap_print_json_string(a->module, f);
 		fputc(',', f);

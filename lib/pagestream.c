@@ -61,7 +61,7 @@ static struct vmmap_error *
 next_range(struct page_stream *ps, struct vmmap_source *src, uint64_t addr, uint64_t *s,
 	   uint64_t *e)
 {
-	if (src->ops->present_range) {
+	if (src->ops.present_range) {
 		struct vmmap_error *err = source_present_range(src, addr, s, e);
 		if (!err && (*e <= *s || *e <= addr))
 			err = vmmap_error_create(VMMAP_ERROR_FORMAT,
@@ -215,7 +215,7 @@ set_up_readers(struct page_stream *ps)
 	ps->nreaders = 1;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct vmmap_source *clone;
-	if (cpus < 2 || !ps->src->ops->clone)
+	if (cpus < 2 || !ps->src->ops.clone)
 		return;
 	struct vmmap_error *err = source_clone(ps->src, &clone);
 	if (err) {	/* one reader still works */
@@ -250,7 +250,7 @@ page_stream_start(struct vmmap_source *src, struct page_stream **ret, uint64_t *
 	for (int i = 0; i < RING; i++)
 		ps->slot_seq[i] = -1;
 	struct vmmap_error *err = NULL;
-	if (!src->ops->present_range && (err = source_load_segments(src, &ps->segs, &ps->nsegs)))
+	if (!src->ops.present_range && (err = source_load_segments(src, &ps->segs, &ps->nsegs)))
 		err = vmmap_error_prefix(err, "cannot list the pages of the dump");
 	for (int i = 0; !err && i < RING; i++) {
 		ps->buf[i] = malloc(STREAM_CHUNK_PAGES * STREAM_PAGE);

@@ -22,12 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "error.h"
 #include "map.h"
-#include "ptenum.h"
 #include "pagestream.h"
 #include "scan.h"
-#include "source.h"
 
 #define PAGE 4096ULL
 #define WORDS_PER_PAGE (PAGE / 8)
@@ -74,10 +73,10 @@ region_index(const struct vmmap_map *map, uint64_t addr)
 	return (unsigned)(vmmap_map_find(map, addr) - map->regions.r);
 }
 
-static bool
-region_is(const struct vmmap_map *map, unsigned r, const char *name)
+static enum vmmap_region_kind
+kind_of(const struct vmmap_map *map, unsigned r)
 {
-	return strcmp(map->regions.r[r].name, name) == 0;
+	return map->regions.r[r].kind;
 }
 
 /* ------------------------------------------------------------------ */
@@ -88,9 +87,10 @@ region_is(const struct vmmap_map *map, unsigned r, const char *name)
 static bool
 state_unknowable(const struct scan_ctx *c, unsigned r)
 {
-	return !c->scan->have_tables || region_is(c->map, r, "ldt_remap") ||
-	       region_is(c->map, r, "efi") || region_is(c->map, r, "user") ||
-	       region_is(c->map, r, "noncanonical");
+	enum vmmap_region_kind kind = kind_of(c->map, r);
+	return !c->scan->have_tables || kind == VMMAP_REGION_LDT_REMAP ||
+	       kind == VMMAP_REGION_EFI || kind == VMMAP_REGION_USER ||
+	       kind == VMMAP_REGION_NONCANONICAL;
 }
 
 /* The classifier is built in ascending address order, so the region and
@@ -213,12 +213,13 @@ classify(const struct classifier *cl, uint64_t w)
 static int
 region_priority(const struct vmmap_map *map, unsigned r)
 {
-	static const char *const order[] = {
-		"kernel_text", "modules", "vmalloc", "cpu_entry_area", "fixmap",
-		"espfix", "vsyscall", "vmemmap", "kasan_shadow",
+	static const enum vmmap_region_kind order[] = {
+		VMMAP_REGION_KERNEL_TEXT, VMMAP_REGION_MODULES, VMMAP_REGION_VMALLOC,
+		VMMAP_REGION_CPU_ENTRY_AREA, VMMAP_REGION_FIXMAP, VMMAP_REGION_ESPFIX,
+		VMMAP_REGION_VSYSCALL, VMMAP_REGION_VMEMMAP, VMMAP_REGION_KASAN_SHADOW,
 	};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (region_is(map, r, order[i]))
+		if (kind_of(map, r) == order[i])
 			return (int)i;
 	return (int)(sizeof(order) / sizeof(order[0]));
 }
@@ -304,7 +305,7 @@ count_target_detail(struct scan_ctx *c, uint64_t w, unsigned r, unsigned state)
 		if (i < c->pe.nmapped)
 			c->mapped_refs[i]++;
 	} else if (r == c->modules) {
-		const struct module_range *m = modules_range_of(c->map, w);
+		const struct module_range *m = modules_range_of(&c->map->modules, w);
 		if (m)
 			c->scan->module_refs[m->module]++;
 	}
@@ -379,7 +380,12 @@ static struct vmmap_error *
 enumerate_tables(struct scan_ctx *c)
 {
 	struct vmmap_scan *s = c->scan;
-	struct vmmap_error *err = ptenum_kernel(c->map, not_direct_map, c, &c->pe);
+	struct vmmap_error *err;
+	if (c->map->kr->have_pt)
+		err = ptenum_kernel(&c->map->kr->pt, not_direct_map, c, &c->pe);
+	else
+		err = vmmap_error_create(VMMAP_ERROR_NOT_FOUND,
+					 "the kernel page tables are unknown (no init_top_pgt)");
 	if (err && vmmap_error_code(err) == VMMAP_ERROR_NOMEM)
 		return err;
 	if (err) {
@@ -392,7 +398,6 @@ enumerate_tables(struct scan_ctx *c)
 	s->have_tables = true;
 	s->pt_truncated = c->pe.truncated;
 	s->pt_tables = c->pe.tables;
-	s->pt_unreadable = c->pe.unreadable;
 	s->pt_ranges = c->pe.nmapped;
 	if (c->pe.truncated)
 		snprintf(s->note, sizeof(s->note),
@@ -449,12 +454,15 @@ static struct vmmap_error *
 scan_setup(struct scan_ctx *c, struct vmmap_map *map, size_t top)
 {
 	struct vmmap_scan *s = c->scan;
-	s->regions = map->regions.r;
 	s->nregions = map->regions.n;
+	s->regions = malloc(s->nregions * sizeof(*s->regions));
+	if (!s->regions)
+		return &vmmap_enomem;
+	memcpy(s->regions, map->regions.r, s->nregions * sizeof(*s->regions));
 	s->top = top ? top : 10;
 	c->map = map;
 	int levels = (int)map->k.pgtable_levels.value;
-	c->floor = levels == 5 ? 0xff00000000000000ULL : 0xffff000000000000ULL;
+	c->floor = x86_64_pointer_floor(levels);
 	s->levels = levels;
 	s->floor = c->floor;
 	c->direct_map = region_index(map, map->k.page_offset_base.value);
@@ -462,13 +470,13 @@ scan_setup(struct scan_ctx *c, struct vmmap_map *map, size_t top)
 	c->modules = map->modules_region ? (unsigned)(map->modules_region - map->regions.r)
 					 : (unsigned)s->nregions;	/* none */
 	s->counts = calloc(s->nregions * s->nregions * ST_COUNT, sizeof(*s->counts));
-	s->nmodules = map->num_modules;
+	s->nmodules = map->modules.n;
 	s->module_refs = calloc(s->nmodules ? s->nmodules : 1, sizeof(*s->module_refs));
 	s->module_names = malloc((s->nmodules ? s->nmodules : 1) * sizeof(*s->module_names));
 	if (!s->counts || !s->module_refs || !s->module_names)
 		return &vmmap_enomem;
 	if (s->nmodules)
-		memcpy(s->module_names, map->module_names, s->nmodules * sizeof(*s->module_names));
+		memcpy(s->module_names, map->modules.names, s->nmodules * sizeof(*s->module_names));
 	return NULL;
 }
 
@@ -495,11 +503,18 @@ struct vmmap_error *
 vmmap_scan_run(struct vmmap_map *map, const struct vmmap_scan_options *opts,
 	       struct vmmap_scan **ret)
 {
-	static const struct vmmap_scan_options defaults = { .top = 10 };
+	static const struct vmmap_scan_options defaults = { VMMAP_SCAN_OPTIONS_INIT, .top = 10 };
 	if (!map || !ret)
 		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no map");
-	if (!opts)
-		opts = &defaults;
+	struct vmmap_scan_options o = defaults;
+	if (opts) {
+		if (!abi_size_ok(opts, opts->size, sizeof(opts->size), sizeof(o)))
+			return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT,
+						  "struct vmmap_scan_options of an unknown size, or with options this libvmmap does not know (use VMMAP_SCAN_OPTIONS_INIT)");
+		memset(&o, 0, sizeof(o));
+		memcpy(&o, opts, opts->size < sizeof(o) ? opts->size : sizeof(o));
+	}
+	opts = &o;
 	struct scan_ctx c = { 0 };
 	c.scan = calloc(1, sizeof(*c.scan));
 	if (!c.scan)
@@ -508,7 +523,7 @@ vmmap_scan_run(struct vmmap_map *map, const struct vmmap_scan_options *opts,
 	uint64_t total = 0;
 	struct vmmap_error *err;
 	if (!(err = scan_setup(&c, map, opts->top)) &&
-	    !(err = page_stream_start(map->src, &ps, &total)) &&
+	    !(err = page_stream_start(map->kr->src, &ps, &total)) &&
 	    !(err = prepare_lookups(&c)) && !(err = scan_stream(&c, ps, total, opts)))
 		err = collect_tops(&c);
 	page_stream_stop(ps);
@@ -536,6 +551,7 @@ vmmap_scan_destroy(struct vmmap_scan *scan)
 {
 	if (!scan)
 		return;
+	free(scan->regions);
 	free(scan->counts);
 	free(scan->mapped);
 	free(scan->areas);

@@ -7,14 +7,15 @@
 #include <stdint.h>
 #include <vmmap/vmmap.h>
 
-#include "ptenum.h"
+#include "arch/x86_64/ptenum.h"
+#include "modules.h"
 
 /* A pointer's target: mapped or not in init_top_pgt, or not knowable
  * there. */
 enum target_state { ST_UNMAPPED, ST_MAPPED, ST_UNCHECKED, ST_COUNT };
 
 struct vmmap_scan {
-	const struct vmmap_region *regions;
+	struct vmmap_region *regions;	/* a copy of the map's */
 	size_t nregions;
 	size_t top;
 	int levels;
@@ -24,7 +25,7 @@ struct vmmap_scan {
 	uint64_t *counts;	/* [from region][CLS(to region, state)] */
 	/* Page-table enumeration */
 	bool have_tables, pt_truncated;
-	uint64_t pt_tables, pt_unreadable, pt_ranges;
+	uint64_t pt_tables, pt_ranges;
 	char note[200];
 	/* Most-referenced vmalloc areas (mapped runs of vmalloc space) */
 	struct va_range *areas;
@@ -34,7 +35,7 @@ struct vmmap_scan {
 	struct va_range *mapped;
 	size_t nmapped;
 	/* Modules by references */
-	char (*module_names)[56];
+	char (*module_names)[MODULE_NAME_LEN];
 	uint64_t *module_refs;
 	size_t nmodules;
 	size_t *top_modules;	/* indices, most referenced first */

@@ -8,13 +8,6 @@
 
 #include "scan.h"
 
-static bool
-is_hole_name(const char *name)
-{
-	return strcmp(name, "user") == 0 || strcmp(name, "noncanonical") == 0 ||
-	       strcmp(name, "guard_hole") == 0 || strcmp(name, "unused") == 0;
-}
-
 static const uint64_t *
 row(const struct vmmap_scan *s, size_t from)
 {
@@ -43,39 +36,39 @@ total_pointers(const struct vmmap_scan *s)
 	return n;
 }
 
-/* Is r the first region of its name (names like "unused" repeat)? */
+/* Is r the first region of its kind (kinds like "unused" repeat)? */
 static bool
-first_of_name(const struct vmmap_scan *s, size_t r)
+first_of_kind(const struct vmmap_scan *s, size_t r)
 {
 	for (size_t i = 0; i < r; i++)
-		if (strcmp(s->regions[i].name, s->regions[r].name) == 0)
+		if (s->regions[i].kind == s->regions[r].kind)
 			return false;
 	return true;
 }
 
-/* Pointers from pages of regions named `from` to regions named `to`. */
+/* Pointers from pages of regions of kind `from` to regions of kind `to`. */
 static uint64_t
-by_names(const struct vmmap_scan *s, const char *from, const char *to)
+by_kinds(const struct vmmap_scan *s, enum vmmap_region_kind from, enum vmmap_region_kind to)
 {
 	uint64_t n = 0;
 	for (size_t f = 0; f < s->nregions; f++) {
-		if (strcmp(s->regions[f].name, from) != 0)
+		if (s->regions[f].kind != from)
 			continue;
 		for (size_t t = 0; t < s->nregions; t++)
-			if (strcmp(s->regions[t].name, to) == 0)
+			if (s->regions[t].kind == to)
 				for (int st = 0; st < ST_COUNT; st++)
 					n += row(s, f)[t * ST_COUNT + (size_t)st];
 	}
 	return n;
 }
 
-/* Pointers into the holes of one name, e.g. every "unused" gap. */
+/* Pointers into the holes of one kind, e.g. every "unused" gap. */
 static uint64_t
-into_holes(const struct vmmap_scan *s, const char *name)
+into_holes(const struct vmmap_scan *s, enum vmmap_region_kind kind)
 {
 	uint64_t n = 0;
 	for (size_t r = 0; r < s->nregions; r++)
-		if (strcmp(s->regions[r].name, name) == 0)
+		if (s->regions[r].kind == kind)
 			n += to_region(s, r, ST_COUNT);
 	return n;
 }
@@ -86,20 +79,24 @@ into_unmapped(const struct vmmap_scan *s)
 {
 	uint64_t n = 0;
 	for (size_t r = 0; r < s->nregions; r++)
-		if (!is_hole_name(s->regions[r].name))
+		if (!vmmap_region_kind_is_hole(s->regions[r].kind))
 			n += to_region(s, r, ST_UNMAPPED);
 	return n;
 }
 
-static const char *const hole_names[] = { "noncanonical", "guard_hole", "unused" };
-#define NUM_HOLE_NAMES (sizeof(hole_names) / sizeof(hole_names[0]))
+/* The holes a pointer should never reach (user space is no hole here:
+ * the census does not count user pointers). */
+static const enum vmmap_region_kind hole_kinds[] = {
+	VMMAP_REGION_NONCANONICAL, VMMAP_REGION_GUARD_HOLE, VMMAP_REGION_UNUSED,
+};
+#define NUM_HOLE_KINDS (sizeof(hole_kinds) / sizeof(hole_kinds[0]))
 
 static uint64_t
 hole_total(const struct vmmap_scan *s)
 {
 	uint64_t n = into_unmapped(s);
-	for (size_t i = 0; i < NUM_HOLE_NAMES; i++)
-		n += into_holes(s, hole_names[i]);
+	for (size_t i = 0; i < NUM_HOLE_KINDS; i++)
+		n += into_holes(s, hole_kinds[i]);
 	return n;
 }
 
@@ -126,8 +123,9 @@ static void
 print_holes_text(const struct vmmap_scan *s, FILE *f)
 {
 	fprintf(f, "\nPOINTERS INTO HOLES (the signature of corruption)\n");
-	for (size_t i = 0; i < NUM_HOLE_NAMES; i++)
-		fprintf(f, "%-16s %12" PRIu64 "\n", hole_names[i], into_holes(s, hole_names[i]));
+	for (size_t i = 0; i < NUM_HOLE_KINDS; i++)
+		fprintf(f, "%-16s %12" PRIu64 "\n", vmmap_region_kind_name(hole_kinds[i]),
+			into_holes(s, hole_kinds[i]));
 	fprintf(f, "%-16s %12" PRIu64 "  (pointers into unmapped parts of regions)\n",
 		"unmapped", into_unmapped(s));
 	fprintf(f, "%-16s %12" PRIu64 "\n", "total", hole_total(s));
@@ -139,12 +137,12 @@ print_found_text(const struct vmmap_scan *s, FILE *f)
 	fprintf(f, "\nWHERE FOUND (region of the page holding the pointer -> target)\n"
 		   "%-16s %-16s %12s\n", "FROM", "TO", "POINTERS");
 	for (size_t a = 0; a < s->nregions; a++) {
-		if (!first_of_name(s, a))
+		if (!first_of_kind(s, a))
 			continue;
 		for (size_t b = 0; b < s->nregions; b++) {
-			if (!first_of_name(s, b))
+			if (!first_of_kind(s, b))
 				continue;
-			uint64_t n = by_names(s, s->regions[a].name, s->regions[b].name);
+			uint64_t n = by_kinds(s, s->regions[a].kind, s->regions[b].kind);
 			if (n)
 				fprintf(f, "%-16s %-16s %12" PRIu64 "\n", s->regions[a].name,
 					s->regions[b].name, n);
@@ -171,9 +169,8 @@ print_tops_text(const struct vmmap_scan *s, FILE *f)
 }
 
 void
-vmmap_print_scan_text(const struct vmmap_scan *s, void *file)
+vmmap_print_scan_text(const struct vmmap_scan *s, FILE *f)
 {
-	FILE *f = file;
 	fprintf(f, "%-16s %" PRIu64 " (%" PRIu64 " MiB), of them code %" PRIu64
 		" (not counted); unreadable %" PRIu64 "\n", "pages scanned", s->pages,
 		s->pages >> 8, s->code_pages, s->unreadable_pages);
@@ -230,8 +227,9 @@ static void
 print_holes_json(const struct vmmap_scan *s, FILE *f)
 {
 	fprintf(f, "\"holes\":{");
-	for (size_t i = 0; i < NUM_HOLE_NAMES; i++)
-		fprintf(f, "\"%s\":%" PRIu64 ",", hole_names[i], into_holes(s, hole_names[i]));
+	for (size_t i = 0; i < NUM_HOLE_KINDS; i++)
+		fprintf(f, "\"%s\":%" PRIu64 ",", vmmap_region_kind_name(hole_kinds[i]),
+			into_holes(s, hole_kinds[i]));
 	fprintf(f, "\"unmapped\":%" PRIu64 ",\"total\":%" PRIu64 "},", into_unmapped(s),
 		hole_total(s));
 }
@@ -242,9 +240,9 @@ print_found_json(const struct vmmap_scan *s, FILE *f)
 	fprintf(f, "\"found_in\":[");
 	bool comma = false;
 	for (size_t a = 0; a < s->nregions; a++) {
-		for (size_t b = 0; first_of_name(s, a) && b < s->nregions; b++) {
-			uint64_t n = first_of_name(s, b)
-				? by_names(s, s->regions[a].name, s->regions[b].name) : 0;
+		for (size_t b = 0; first_of_kind(s, a) && b < s->nregions; b++) {
+			uint64_t n = first_of_kind(s, b)
+				? by_kinds(s, s->regions[a].kind, s->regions[b].kind) : 0;
 			if (!n)
 				continue;
 			fprintf(f, "%s{\"from\":\"%s\",\"to\":\"%s\",\"pointers\":%" PRIu64 "}",
@@ -275,9 +273,8 @@ print_tops_json(const struct vmmap_scan *s, FILE *f)
 }
 
 void
-vmmap_print_scan_json(const struct vmmap_scan *s, void *file)
+vmmap_print_scan_json(const struct vmmap_scan *s, FILE *f)
 {
-	FILE *f = file;
 	fprintf(f, "{\"scan\":{\"pages\":%" PRIu64 ",\"bytes\":%" PRIu64
 		",\"code_pages\":%" PRIu64 ",\"unreadable_pages\":%" PRIu64 ",\"words\":%" PRIu64
 		",\"floor\":\"0x%" PRIx64 "\",\"pointers\":%" PRIu64 ",\"err_ptr\":%" PRIu64 ",",

@@ -3,21 +3,29 @@
 
 #include "source.h"
 
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "abi.h"
 #include "error.h"
 
 struct vmmap_error *
 vmmap_source_create(const struct vmmap_source_ops *ops, void *arg,
 		    struct vmmap_source **ret)
 {
-	if (!ops || !ops->read_phys)
+	size_t need = offsetof(struct vmmap_source_ops, read_phys) + sizeof(ops->read_phys);
+	if (!ops || !abi_size_ok(ops, ops->size, need, sizeof(*ops)))
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT,
+					  "struct vmmap_source_ops of an unknown size, or with operations this libvmmap does not know (use VMMAP_SOURCE_OPS_INIT)");
+	if (!ops->read_phys)
 		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT,
 					  "a source needs a read_phys operation");
 	struct vmmap_source *src = calloc(1, sizeof(*src));
 	if (!src)
 		return &vmmap_enomem;
-	src->ops = ops;
+	memcpy(&src->ops, ops, ops->size < sizeof(*ops) ? ops->size : sizeof(*ops));
+	src->ops.size = sizeof(src->ops);
 	src->arg = arg;
 	pthread_mutex_init(&src->lock, NULL);
 	*ret = src;
@@ -29,8 +37,8 @@ vmmap_source_destroy(struct vmmap_source *src)
 {
 	if (!src)
 		return;
-	if (src->ops->destroy)
-		src->ops->destroy(src->arg);
+	if (src->ops.destroy)
+		src->ops.destroy(src->arg);
 	pthread_mutex_destroy(&src->lock);
 	free(src);
 }
@@ -39,7 +47,7 @@ static struct vmmap_error *
 missing_op(struct vmmap_source *src, const char *what)
 {
 	return vmmap_error_format(VMMAP_ERROR_NOT_FOUND,
-				  "source %s cannot %s", src->ops->name, what);
+				  "source %s cannot %s", src->ops.name ? src->ops.name : "(unnamed)", what);
 }
 
 struct vmmap_error *
@@ -47,7 +55,7 @@ source_read_phys(struct vmmap_source *src, uint64_t addr, void *buf,
 		 size_t len)
 {
 	pthread_mutex_lock(&src->lock);
-	struct vmmap_error *err = src->ops->read_phys(src->arg, addr, buf, len);
+	struct vmmap_error *err = src->ops.read_phys(src->arg, addr, buf, len);
 	pthread_mutex_unlock(&src->lock);
 	return err;
 }
@@ -63,10 +71,10 @@ source_read_u64_phys(struct vmmap_source *src, uint64_t addr, uint64_t *ret)
 struct vmmap_error *
 source_page_walk(struct vmmap_source *src, uint64_t vaddr, uint64_t *paddr)
 {
-	if (!src->ops->page_walk)
+	if (!src->ops.page_walk)
 		return missing_op(src, "walk page tables");
 	pthread_mutex_lock(&src->lock);
-	struct vmmap_error *err = src->ops->page_walk(src->arg, vaddr, paddr);
+	struct vmmap_error *err = src->ops.page_walk(src->arg, vaddr, paddr);
 	pthread_mutex_unlock(&src->lock);
 	return err;
 }
@@ -74,10 +82,10 @@ source_page_walk(struct vmmap_source *src, uint64_t vaddr, uint64_t *paddr)
 struct vmmap_error *
 source_vmcoreinfo(struct vmmap_source *src, char **text)
 {
-	if (!src->ops->vmcoreinfo)
+	if (!src->ops.vmcoreinfo)
 		return missing_op(src, "provide VMCOREINFO");
 	pthread_mutex_lock(&src->lock);
-	struct vmmap_error *err = src->ops->vmcoreinfo(src->arg, text);
+	struct vmmap_error *err = src->ops.vmcoreinfo(src->arg, text);
 	pthread_mutex_unlock(&src->lock);
 	return err;
 }
@@ -85,10 +93,10 @@ source_vmcoreinfo(struct vmmap_source *src, char **text)
 struct vmmap_error *
 source_symbol(struct vmmap_source *src, const char *name, uint64_t *addr)
 {
-	if (!src->ops->symbol)
+	if (!src->ops.symbol)
 		return missing_op(src, "look up symbols");
 	pthread_mutex_lock(&src->lock);
-	struct vmmap_error *err = src->ops->symbol(src->arg, name, addr);
+	struct vmmap_error *err = src->ops.symbol(src->arg, name, addr);
 	pthread_mutex_unlock(&src->lock);
 	return err;
 }
@@ -96,10 +104,10 @@ source_symbol(struct vmmap_source *src, const char *name, uint64_t *addr)
 struct vmmap_error *
 source_load_segments(struct vmmap_source *src, uint64_t (**segs)[3], size_t *n)
 {
-	if (!src->ops->load_segments)
+	if (!src->ops.load_segments)
 		return missing_op(src, "list ELF load segments");
 	pthread_mutex_lock(&src->lock);
-	struct vmmap_error *err = src->ops->load_segments(src->arg, segs, n);
+	struct vmmap_error *err = src->ops.load_segments(src->arg, segs, n);
 	pthread_mutex_unlock(&src->lock);
 	return err;
 }
@@ -108,10 +116,10 @@ struct vmmap_error *
 source_present_range(struct vmmap_source *src, uint64_t addr, uint64_t *start,
 		     uint64_t *end)
 {
-	if (!src->ops->present_range)
+	if (!src->ops.present_range)
 		return missing_op(src, "list the pages present in the dump");
 	pthread_mutex_lock(&src->lock);
-	struct vmmap_error *err = src->ops->present_range(src->arg, addr, start, end);
+	struct vmmap_error *err = src->ops.present_range(src->arg, addr, start, end);
 	pthread_mutex_unlock(&src->lock);
 	return err;
 }
@@ -119,16 +127,16 @@ source_present_range(struct vmmap_source *src, uint64_t addr, uint64_t *start,
 struct vmmap_error *
 source_clone(struct vmmap_source *src, struct vmmap_source **ret)
 {
-	if (!src->ops->clone)
+	if (!src->ops.clone)
 		return missing_op(src, "open a second handle");
 	void *arg;
 	pthread_mutex_lock(&src->lock);
-	struct vmmap_error *err = src->ops->clone(src->arg, &arg);
+	struct vmmap_error *err = src->ops.clone(src->arg, &arg);
 	pthread_mutex_unlock(&src->lock);
 	if (err)
 		return err;
-	err = vmmap_source_create(src->ops, arg, ret);
-	if (err && src->ops->destroy)
-		src->ops->destroy(arg);
+	err = vmmap_source_create(&src->ops, arg, ret);
+	if (err && src->ops.destroy)
+		src->ops.destroy(arg);
 	return err;
 }

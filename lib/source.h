@@ -9,7 +9,7 @@
 #include <vmmap/vmmap.h>
 
 struct vmmap_source {
-	const struct vmmap_source_ops *ops;
+	struct vmmap_source_ops ops;	/* the caller's, copied; unset ones NULL */
 	void *arg;
 	pthread_mutex_t lock;
 };

@@ -6,8 +6,6 @@
 #include "symtab.h"
 
 struct vmlinux_facts {
-	bool is_elf;
-	bool have_debug_info;
 	bool have_fixmap_pages;		/* enum fixed_addresses */
 	uint64_t fixmap_pages;		/* __end_of_fixed_addresses */
 	bool have_struct_page_size;

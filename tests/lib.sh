@@ -52,6 +52,19 @@ expect_fail() {
 	fi
 }
 
+# skip_or_fail REASON: a test that cannot run here. Under CI (CI=true)
+# that is a failure, never a silent skip: CI installs every tool the
+# tests use (.ci/deps.sh). Elsewhere it is a TAP skip. Exits.
+skip_or_fail() {
+	if [ "${CI:-}" = true ]; then
+		echo "1..1"
+		echo "not ok 1 - cannot run under CI: $1"
+	else
+		echo "1..0 # SKIP $1"
+	fi
+	exit 0
+}
+
 # Failures are counted from the "not ok" lines; the exit status stays 0
 # (99 is kept for errors in the test set-up itself).
 tap_done() {

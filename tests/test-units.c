@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "layout/x86_64.h"
+#include "arch/x86_64/layout.h"
 #include "vmcoreinfo.h"
 
 static int n, failed;

@@ -8,6 +8,15 @@
  *    NULL means success. The caller owns a returned error and releases
  *    it with vmmap_error_destroy().
  *  - all handles are opaque; there is no global state.
+ *  - structures the caller fills in and passes (vmmap_source_ops,
+ *    vmmap_scan_options) or passes to be filled (vmmap_annotation)
+ *    begin with a size member, set to sizeof() as the caller was
+ *    compiled (the *_INIT macros do it), so that they can grow at
+ *    their end without breaking programs built against an older
+ *    header.
+ *  - lifetimes: a pointer the library returns into one of its objects
+ *    (a region, a note, a name, the kernel facts) stays valid until
+ *    that object is destroyed; each function says which object.
  *  - a built struct vmmap_map is immutable except for its translation
  *    cache, which is protected by a lock: vmmap_map_find() and
  *    vmmap_map_annotate() may be called from many threads at once.
@@ -18,21 +27,34 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The version of this header; the library's own is vmmap_version(). */
+#define VMMAP_VERSION_MAJOR 0
+#define VMMAP_VERSION_MINOR 2
+#define VMMAP_VERSION_PATCH 0
+
+/* Everything declared here is exported; libvmmap is built with hidden
+ * visibility otherwise. */
+#pragma GCC visibility push(default)
+
+/* "0.2.0": the version of the library actually loaded. */
+const char *vmmap_version(void);
 
 /* ------------------------------------------------------------------ */
 /* Errors */
 
 enum vmmap_error_code {
 	VMMAP_ERROR_NOMEM = 1,		/* out of memory */
-	VMMAP_ERROR_OS,			/* open/read failed (errno in message) */
+	VMMAP_ERROR_OS,			/* open/read failed: vmmap_error_errno() */
 	VMMAP_ERROR_FORMAT,		/* not a dump, or a corrupt/truncated one */
 	VMMAP_ERROR_UNSUPPORTED,	/* a dump of another architecture */
 	VMMAP_ERROR_VMCOREINFO,		/* VMCOREINFO missing, garbage, contradictory */
-	VMMAP_ERROR_FAULT,		/* memory not present in the dump */
+	VMMAP_ERROR_FAULT,		/* memory not present: vmmap_error_fault_address() */
 	VMMAP_ERROR_NOT_FOUND,		/* symbol or fact not available */
 	VMMAP_ERROR_INVALID_ARGUMENT,	/* caller error, e.g. a bad address */
 	VMMAP_ERROR_SYMBOLS,		/* unreadable vmlinux / System.map */
@@ -44,7 +66,15 @@ enum vmmap_error_code vmmap_error_code(const struct vmmap_error *err);
 /* A stable short name for a code: "nomem", "os", "format", "unsupported",
  * "vmcoreinfo", "fault", "not_found", "invalid_argument", "symbols". */
 const char *vmmap_error_code_name(enum vmmap_error_code code);
+/* The message, valid until vmmap_error_destroy(err). It keeps the
+ * cause: the path and strerror() of an OS error, libkdumpfile's own
+ * message, the address of a fault. */
 const char *vmmap_error_message(const struct vmmap_error *err);
+/* The errno of a VMMAP_ERROR_OS error, else 0. */
+int vmmap_error_errno(const struct vmmap_error *err);
+/* The address (physical or virtual, as the message says) that a
+ * VMMAP_ERROR_FAULT error could not read: false if not known. */
+bool vmmap_error_fault_address(const struct vmmap_error *err, uint64_t *addr);
 void vmmap_error_destroy(struct vmmap_error *err);
 /* For source implementations: a new error with a copy of message. */
 struct vmmap_error *vmmap_error_new(enum vmmap_error_code code,
@@ -56,9 +86,16 @@ struct vmmap_error *vmmap_error_new(enum vmmap_error_code code,
  * A source gives the core the few primitives it needs. The dump-file
  * source (vmmap_source_open_dump) implements them with libkdumpfile and
  * libaddrxlat; a debugger can implement them from its own session.
- * Optional operations may be NULL.
+ * Optional operations may be NULL. Initialise the structure with
+ * VMMAP_SOURCE_OPS_INIT and designated initialisers:
+ *
+ *	static const struct vmmap_source_ops ops = {
+ *		VMMAP_SOURCE_OPS_INIT, .name = "mine", .read_phys = my_read,
+ *	};
  */
 struct vmmap_source_ops {
+	/* sizeof(struct vmmap_source_ops) where the caller was compiled. */
+	size_t size;
 	/* Short name, e.g. "libkdumpfile". */
 	const char *name;
 	/* Read len bytes at physical address addr. Required. */
@@ -89,13 +126,15 @@ struct vmmap_source_ops {
 	 * released with destroy), so that another thread can read pages at
 	 * the same time: vmmap_scan_run() reads with two. */
 	struct vmmap_error *(*clone)(void *arg, void **ret);
-	/* New optional operations are added at the end: initialise this
-	 * structure with designated initialisers. */
+	/* New optional operations are added here, at the end. */
 };
+#define VMMAP_SOURCE_OPS_INIT .size = sizeof(struct vmmap_source_ops)
 
 struct vmmap_source;
 
-/* Wrap caller-provided operations. On success the source owns arg. */
+/* Wrap caller-provided operations (copied: ops need not outlive the
+ * call). On success the source owns arg and releases it with
+ * ops->destroy. */
 struct vmmap_error *vmmap_source_create(const struct vmmap_source_ops *ops,
 					void *arg, struct vmmap_source **ret);
 /* Open a dump file (any format libkdumpfile reads). */
@@ -152,6 +191,38 @@ struct vmmap_kernel {
 /* ------------------------------------------------------------------ */
 /* The map */
 
+/* What a region is: every region of the map has one of these kinds
+ * (several "unused" gaps may appear). The names are the stable
+ * identifiers of vmmap_region_kind_name(). */
+enum vmmap_region_kind {
+	VMMAP_REGION_UNUSED = 0,	/* "unused": a gap between regions */
+	VMMAP_REGION_USER,		/* "user" */
+	VMMAP_REGION_NONCANONICAL,	/* "noncanonical" */
+	VMMAP_REGION_GUARD_HOLE,	/* "guard_hole" */
+	VMMAP_REGION_LDT_REMAP,		/* "ldt_remap" */
+	VMMAP_REGION_DIRECT_MAP,	/* "direct_map" */
+	VMMAP_REGION_VMALLOC,		/* "vmalloc" */
+	VMMAP_REGION_KMSAN_VMALLOC_SHADOW,	/* "kmsan_vmalloc_shadow" */
+	VMMAP_REGION_KMSAN_VMALLOC_ORIGIN,	/* "kmsan_vmalloc_origin" */
+	VMMAP_REGION_KMSAN_MODULES,	/* "kmsan_modules" */
+	VMMAP_REGION_VMEMMAP,		/* "vmemmap" */
+	VMMAP_REGION_KASAN_SHADOW,	/* "kasan_shadow" */
+	VMMAP_REGION_CPU_ENTRY_AREA,	/* "cpu_entry_area" */
+	VMMAP_REGION_ESPFIX,		/* "espfix" */
+	VMMAP_REGION_EFI,		/* "efi" */
+	VMMAP_REGION_KERNEL_TEXT,	/* "kernel_text" */
+	VMMAP_REGION_MODULES,		/* "modules" */
+	VMMAP_REGION_FIXMAP,		/* "fixmap" */
+	VMMAP_REGION_VSYSCALL,		/* "vsyscall" */
+	VMMAP_REGION_NUM_KINDS
+};
+
+/* The stable name of a kind ("direct_map"), or "unknown". */
+const char *vmmap_region_kind_name(enum vmmap_region_kind kind);
+/* Does the kind have nothing behind it (user, noncanonical, guard
+ * hole, unused)? No physical address is ever given there. */
+bool vmmap_region_kind_is_hole(enum vmmap_region_kind kind);
+
 struct vmmap_region {
 	uint64_t start;
 	uint64_t end;			/* inclusive */
@@ -159,20 +230,24 @@ struct vmmap_region {
 	const char *description;
 	enum vmmap_provenance source;
 	bool exact;			/* false: a bound is approximate */
+	enum vmmap_region_kind kind;	/* name is vmmap_region_kind_name(kind) */
 };
 
 struct vmmap_map;
 
 /* Build the map from a source. symbols_path may be NULL, or a vmlinux
  * (ELF, with or without debug info) or a System.map text file. The map
- * keeps a reference to src: destroy the map before the source. */
+ * borrows src (its page walks read through it): destroy the map before
+ * the source. */
 struct vmmap_error *vmmap_map_build(struct vmmap_source *src,
 				    const char *symbols_path,
 				    struct vmmap_map **ret);
 void vmmap_map_destroy(struct vmmap_map *map);
 
+/* The pointers these return are valid until vmmap_map_destroy(map). */
 const struct vmmap_kernel *vmmap_map_kernel(const struct vmmap_map *map);
 size_t vmmap_map_num_regions(const struct vmmap_map *map);
+/* Regions in ascending order, NULL past the last. */
 const struct vmmap_region *vmmap_map_region(const struct vmmap_map *map,
 					    size_t i);
 /* The region holding addr. Regions cover the whole 64-bit space, so
@@ -188,7 +263,12 @@ const char *vmmap_map_note(const struct vmmap_map *map, size_t i);
 /* ------------------------------------------------------------------ */
 /* Annotation of one address */
 
+/* Filled in by vmmap_map_annotate(). Its pointers (region, symbol,
+ * module) point into the map and are valid until vmmap_map_destroy(). */
 struct vmmap_annotation {
+	/* sizeof(struct vmmap_annotation) where the caller was compiled:
+	 * declare it as struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT }. */
+	size_t size;
 	uint64_t address;
 	const struct vmmap_region *region;
 	uint64_t offset;		/* address - region->start */
@@ -196,17 +276,17 @@ struct vmmap_annotation {
 	uint64_t phys;
 	uint64_t pfn;
 	enum vmmap_provenance phys_source;
-	bool have_symbol;
-	char symbol[128];
+	const char *symbol;		/* kernel image symbol, or NULL */
 	uint64_t symbol_offset;
-	bool have_module;
-	char module[64];
+	const char *module;		/* module name, or NULL */
 	uint64_t module_offset;		/* from the module's memory block */
 };
+#define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
 
 /* Flags for vmmap_map_annotate(). */
 #define VMMAP_ANNOTATE_NO_PHYS 0x1	/* skip the page walk (fast) */
 
+/* out->size must be set (VMMAP_ANNOTATION_INIT); it is kept. */
 struct vmmap_error *vmmap_map_annotate(struct vmmap_map *map, uint64_t addr,
 				       unsigned flags,
 				       struct vmmap_annotation *out);
@@ -219,25 +299,25 @@ struct vmmap_error *vmmap_parse_address(const char *text, uint64_t *ret);
 bool vmmap_is_kernel_pointer(const struct vmmap_map *map, uint64_t value);
 
 /* ------------------------------------------------------------------ */
-/* Output, shared by the CLI and the debugger plugins. Each writes to
- * a FILE * given as void * to keep <stdio.h> out of this header. */
+/* Output, shared by the CLI and the debugger plugins. */
 
 /* s as a JSON string, quotes included: '"', '\\' and bytes outside
  * printable ASCII are escaped. */
-void vmmap_print_json_string(const char *s, void *file);
+void vmmap_print_json_string(const char *s, FILE *file);
 /* Human sizes: "64 TB", "1.5 GB", "4 KB". */
 void vmmap_format_size(uint64_t size, char *buf, size_t len);
-void vmmap_print_map_text(const struct vmmap_map *map, void *file);
-void vmmap_print_map_json(const struct vmmap_map *map, void *file);
-/* One annotation as a short tag: "direct_map+0x3a1c000 phys 0x3a1c000". */
+void vmmap_print_map_text(const struct vmmap_map *map, FILE *file);
+void vmmap_print_map_json(const struct vmmap_map *map, FILE *file);
+/* One annotation as a short tag, "direct_map+0x3a1c000" or
+ * "kernel_text:start_kernel+0x10", cut to fit len (NUL included). */
 void vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len);
-void vmmap_print_annotation_text(const struct vmmap_annotation *a, void *file);
+void vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *file);
 /* A JSON object for one address (no trailing newline). */
-void vmmap_print_annotation_json(const struct vmmap_annotation *a, void *file);
+void vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *file);
 /* Copy text to file, tagging every 16-digit hex word (0x optional) that
  * is a kernel pointer: "ffff888003a1c000 [direct_map+0x3a1c000]". */
 void vmmap_annotate_text(struct vmmap_map *map, const char *text, size_t len,
-			 void *file);
+			 FILE *file);
 /* The same into memory: *buf (malloc()ed, *cap bytes, may start NULL
  * and 0, reused and grown from call to call) gets *out_len bytes. */
 struct vmmap_error *vmmap_annotate_text_mem(struct vmmap_map *map, const char *text,
@@ -256,22 +336,30 @@ struct vmmap_error *vmmap_annotate_text_mem(struct vmmap_map *map, const char *t
  * corruption. */
 
 struct vmmap_scan_options {
+	/* sizeof(struct vmmap_scan_options) where the caller was compiled:
+	 * initialise with VMMAP_SCAN_OPTIONS_INIT. */
+	size_t size;
 	/* Called every few MiB and at the end; may be NULL. */
 	void (*progress)(void *arg, uint64_t done_bytes, uint64_t total_bytes);
 	void *progress_arg;
 	size_t top;		/* how many vmalloc areas and modules to list */
 	bool list_mapped;	/* keep (and print) the mapped virtual ranges */
 };
+#define VMMAP_SCAN_OPTIONS_INIT .size = sizeof(struct vmmap_scan_options)
 
+/* A scan keeps its own copy of what it needs of the map: it may
+ * outlive the map (not the source, which it only reads while it runs). */
 struct vmmap_scan;
 
 struct vmmap_error *vmmap_scan_run(struct vmmap_map *map,
 				   const struct vmmap_scan_options *opts,
 				   struct vmmap_scan **ret);
 void vmmap_scan_destroy(struct vmmap_scan *scan);
-void vmmap_print_scan_text(const struct vmmap_scan *scan, void *file);
+void vmmap_print_scan_text(const struct vmmap_scan *scan, FILE *file);
 /* {"scan":{...}} and a newline; the schema is in README.md. */
-void vmmap_print_scan_json(const struct vmmap_scan *scan, void *file);
+void vmmap_print_scan_json(const struct vmmap_scan *scan, FILE *file);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

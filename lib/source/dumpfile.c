@@ -49,17 +49,25 @@ dumpfile_destroy(void *arg)
 	free(df);
 }
 
+/* libkdumpfile's status as a vmmap error that keeps its message. Its
+ * KDUMP_ERR_SYSTEM is an OS error (errno still holds it), not only a
+ * lack of memory. */
 static struct vmmap_error *
 kdump_error(struct dumpfile *df, kdump_status status, const char *what)
 {
+	int errnum = errno;
 	enum vmmap_error_code code = VMMAP_ERROR_FORMAT;
+	const char *msg = kdump_get_err(df->kctx);
+	if (!msg)
+		msg = "failed";
+	if (status == KDUMP_ERR_SYSTEM)
+		return errnum ? vmmap_error_os(errnum, "%s: %s", what, msg)
+			      : vmmap_error_format(VMMAP_ERROR_OS, "%s: %s", what, msg);
 	if (status == KDUMP_ERR_NODATA)
 		code = VMMAP_ERROR_FAULT;
-	else if (status == KDUMP_ERR_SYSTEM)
-		return &vmmap_enomem;
 	else if (status == KDUMP_ERR_NOKEY)
 		code = VMMAP_ERROR_NOT_FOUND;
-	return vmmap_error_format(code, "%s: %s", what, kdump_get_err(df->kctx));
+	return vmmap_error_format(code, "%s: %s", what, msg);
 }
 
 static struct vmmap_error *
@@ -73,10 +81,10 @@ dumpfile_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
 				     &got);
 	if (st == KDUMP_OK)
 		return NULL;
-	return vmmap_error_format(
-		st == KDUMP_ERR_SYSTEM ? VMMAP_ERROR_NOMEM : VMMAP_ERROR_FAULT,
-		"cannot read %zu bytes at physical 0x%llx: %s", len,
-		(unsigned long long)addr, kdump_get_err(df->kctx));
+	if (st == KDUMP_ERR_SYSTEM)
+		return kdump_error(df, st, "reading the dump");
+	return vmmap_error_fault(addr, "cannot read %zu bytes at physical 0x%llx: %s", len,
+				 (unsigned long long)addr, kdump_get_err(df->kctx));
 }
 
 /* Runs of present pages from libkdumpfile's file.pagemap bitmap (one
@@ -124,12 +132,12 @@ dumpfile_page_walk(void *arg, uint64_t vaddr, uint64_t *paddr)
 	addrxlat_ctx_clear_err(df->axctx);
 	/* addrxlat_walk() launches from step.base itself. */
 	addrxlat_status st = addrxlat_walk(&step);
+	if (st == ADDRXLAT_ERR_NOMEM)
+		return &vmmap_enomem;
 	if (st != ADDRXLAT_OK)
-		return vmmap_error_format(
-			st == ADDRXLAT_ERR_NOMEM ? VMMAP_ERROR_NOMEM
-						 : VMMAP_ERROR_FAULT,
-			"page walk of 0x%llx: %s", (unsigned long long)vaddr,
-			addrxlat_ctx_get_err(df->axctx));
+		return vmmap_error_fault(vaddr, "page walk of 0x%llx: %s",
+					 (unsigned long long)vaddr,
+					 addrxlat_ctx_get_err(df->axctx));
 	*paddr = step.base.addr;
 	return NULL;
 }
@@ -139,12 +147,12 @@ dumpfile_vmcoreinfo(void *arg, char **text)
 {
 	struct dumpfile *df = arg;
 	kdump_status st = kdump_vmcoreinfo_raw(df->kctx, text);
+	if (st == KDUMP_ERR_SYSTEM)
+		return kdump_error(df, st, df->path);
 	if (st != KDUMP_OK)
-		return vmmap_error_format(
-			st == KDUMP_ERR_SYSTEM ? VMMAP_ERROR_NOMEM
-					      : VMMAP_ERROR_VMCOREINFO,
-			"%s: the dump carries no VMCOREINFO (%s)", df->path,
-			kdump_get_err(df->kctx));
+		return vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
+					  "%s: the dump carries no VMCOREINFO (%s)", df->path,
+					  kdump_get_err(df->kctx));
 	return NULL;
 }
 
@@ -186,6 +194,7 @@ out:
 static struct vmmap_error *dumpfile_clone(void *arg, void **ret);
 
 static const struct vmmap_source_ops dumpfile_ops = {
+	VMMAP_SOURCE_OPS_INIT,
 	.name = "libkdumpfile",
 	.read_phys = dumpfile_read_phys,
 	.page_walk = dumpfile_page_walk,
@@ -247,8 +256,7 @@ unflatten(struct dumpfile *df)
 {
 	int out = memfd_create("vmmap-unflattened", MFD_CLOEXEC);
 	if (out < 0)
-		return vmmap_error_format(VMMAP_ERROR_OS, "%s: memfd_create: %s",
-					  df->path, strerror(errno));
+		return vmmap_error_os(errno, "%s: memfd_create", df->path);
 	struct vmmap_error *err = NULL;
 	char *buf = malloc(1 << 20);
 	off_t pos = FLAT_HEADER_SIZE;
@@ -283,8 +291,7 @@ unflatten(struct dumpfile *df)
 				goto out;
 			}
 			if (pwrite(out, buf, n, offset + done) != (ssize_t)n) {
-				err = vmmap_error_format(VMMAP_ERROR_OS, "%s: unflattening: %s",
-							 df->path, strerror(errno));
+				err = vmmap_error_os(errno, "%s: unflattening", df->path);
 				goto out;
 			}
 			pos += n;
@@ -421,12 +428,10 @@ open_file(struct dumpfile *df)
 {
 	df->fd = open(df->path, O_RDONLY | O_CLOEXEC);
 	if (df->fd < 0)
-		return vmmap_error_format(VMMAP_ERROR_OS, "%s: %s", df->path,
-					  strerror(errno));
+		return vmmap_error_os(errno, "%s", df->path);
 	struct stat st;
 	if (fstat(df->fd, &st) < 0)
-		return vmmap_error_format(VMMAP_ERROR_OS, "%s: %s", df->path,
-					  strerror(errno));
+		return vmmap_error_os(errno, "%s", df->path);
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
 		return vmmap_error_format(VMMAP_ERROR_FORMAT,
 					  "%s: not a regular file", df->path);
@@ -488,8 +493,7 @@ dumpfile_clone(void *arg, void **ret)
 	c->fd = open(proc, O_RDONLY | O_CLOEXEC);
 	struct vmmap_error *err = NULL;
 	if (c->fd < 0)
-		err = vmmap_error_format(VMMAP_ERROR_OS, "%s: cannot open again: %s", df->path,
-					 strerror(errno));
+		err = vmmap_error_os(errno, "%s: cannot open again", df->path);
 	else if (!(c->path = strdup(df->path)))
 		err = &vmmap_enomem;
 	else

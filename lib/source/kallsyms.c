@@ -19,7 +19,6 @@
 
 #include "../error.h"
 #include "../kallsyms.h"
-#include "../layout/x86_64.h"
 
 #define KALLSYMS_MAX_SYMS (4u << 20)
 #define KALLSYMS_NAME_MAX 1024
@@ -168,7 +167,7 @@ choose_rule(const struct kallsyms_location *loc, int32_t stext_off,
 	enum offset_rule rules[] = { ABSOLUTE_PERCPU, RELATIVE };
 	for (size_t i = 0; i < 2; i++) {
 		uint64_t a = offset_to_addr(stext_off, base, rules[i]);
-		if (loc->stext ? a == loc->stext : a >= X86_64_START_KERNEL_MAP) {
+		if (loc->stext ? a == loc->stext : a >= loc->image_start) {
 			*rule = rules[i];
 			return NULL;
 		}

@@ -126,7 +126,6 @@ load_dwarf_facts(Elf *elf, struct vmlinux_facts *f)
 	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	if (!dw)
 		return;
-	f->have_debug_info = true;
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	while ((!f->have_fixmap_pages || !f->have_struct_page_size) &&
@@ -214,7 +213,6 @@ vmlinux_load(const char *path, struct symtab *out, struct vmlinux_facts *facts)
 			err = vmmap_error_format(VMMAP_ERROR_SYMBOLS,
 						 "%s: not an x86_64 vmlinux", path);
 		else {
-			facts->is_elf = true;
 			err = load_elf_symbols(elf, path, out);
 			if (!err)
 				load_dwarf_facts(elf, facts);

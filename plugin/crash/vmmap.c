@@ -94,6 +94,7 @@ crash_symbol(void *arg, const char *name, uint64_t *addr)
 }
 
 static const struct vmmap_source_ops crash_ops = {
+	VMMAP_SOURCE_OPS_INIT,
 	.name = "crash",
 	.read_phys = crash_read_phys,
 	.vmcoreinfo = crash_vmcoreinfo,
@@ -154,7 +155,7 @@ annotate_args(struct vmmap_map *map, char **args, int n, int json)
 	int first = TRUE;
 	for (int i = 0; i < n; i++) {
 		uint64_t addr;
-		struct vmmap_annotation a;
+		struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
 		if (!resolve(args[i], &addr))
 			continue;
 		struct vmmap_error *err = vmmap_map_annotate(map, addr, 0, &a);
@@ -200,7 +201,7 @@ dump_words(struct vmmap_map *map, const char *where, const char *count_arg)
 			return;
 		}
 		fprintf(fp, "%016llx:  %016lx", (unsigned long long)at, word);
-		struct vmmap_annotation a;
+		struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
 		if (vmmap_is_kernel_pointer(map, word) &&
 		    !vmmap_map_annotate(map, word, VMMAP_ANNOTATE_NO_PHYS, &a)) {
 			char tag[256];
@@ -212,10 +213,10 @@ dump_words(struct vmmap_map *map, const char *where, const char *count_arg)
 }
 
 static const struct vmmap_region *
-region_named(struct vmmap_map *map, const char *name)
+region_of_kind(struct vmmap_map *map, enum vmmap_region_kind kind)
 {
 	for (size_t i = 0; i < vmmap_map_num_regions(map); i++)
-		if (strcmp(vmmap_map_region(map, i)->name, name) == 0)
+		if (vmmap_map_region(map, i)->kind == kind)
 			return vmmap_map_region(map, i);
 	return NULL;
 }
@@ -226,23 +227,24 @@ cross_check(struct vmmap_map *map)
 {
 	struct machine_specific *ms = machdep->machspec;
 	const struct {
-		const char *what, *region;
+		const char *what;
+		enum vmmap_region_kind region;
 		int end;	/* 0: start; 1: end, inclusive; 2: end, exclusive */
 		ulong crash;
 	} rows[] = {
-		{ "page_offset (direct map start)", "direct_map", 0, ms->page_offset },
-		{ "vmalloc start", "vmalloc", 0, ms->vmalloc_start_addr },
-		{ "vmalloc end", "vmalloc", 1, ms->vmalloc_end },
-		{ "vmemmap start", "vmemmap", 0, ms->vmemmap_vaddr },
-		{ "vmemmap end", "vmemmap", 1, ms->vmemmap_end },
-		{ "modules start", "modules", 0, ms->modules_vaddr },
+		{ "page_offset (direct map start)", VMMAP_REGION_DIRECT_MAP, 0, ms->page_offset },
+		{ "vmalloc start", VMMAP_REGION_VMALLOC, 0, ms->vmalloc_start_addr },
+		{ "vmalloc end", VMMAP_REGION_VMALLOC, 1, ms->vmalloc_end },
+		{ "vmemmap start", VMMAP_REGION_VMEMMAP, 0, ms->vmemmap_vaddr },
+		{ "vmemmap end", VMMAP_REGION_VMEMMAP, 1, ms->vmemmap_end },
+		{ "modules start", VMMAP_REGION_MODULES, 0, ms->modules_vaddr },
 		/* crash keeps MODULES_END itself, one past the last byte */
-		{ "modules end (exclusive)", "modules", 2, ms->modules_end },
-		{ "kernel text start", "kernel_text", 0, __START_KERNEL_map },
+		{ "modules end (exclusive)", VMMAP_REGION_MODULES, 2, ms->modules_end },
+		{ "kernel text start", VMMAP_REGION_KERNEL_TEXT, 0, __START_KERNEL_map },
 	};
 	int disagree = 0;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const struct vmmap_region *r = region_named(map, rows[i].region);
+		const struct vmmap_region *r = region_of_kind(map, rows[i].region);
 		if (!r)
 			continue;
 		uint64_t mine = rows[i].end == 2 ? r->end + 1 : rows[i].end ? r->end : r->start;

@@ -55,38 +55,114 @@ struct pysource {
 	PyObject *vmcoreinfo;	/* str or bytes */
 	PyObject *symbol;	/* name -> int, or None */
 	PyObject *page_walk;	/* vaddr -> int, or None */
+	/* The first exception a callable raised during the current call
+	 * into libvmmap: it propagates unchanged (see finish_call). */
+	PyObject *pending;
+	bool interrupted;	/* pending is no Exception (KeyboardInterrupt...) */
 };
 
-/* The current Python exception as a vmmap error of the given code. */
-static struct vmmap_error *
-python_error(enum vmmap_error_code code, const char *what)
+/* The raised exception, taken out of the interpreter's error state. */
+static PyObject *
+take_exception(void)
 {
+#if PY_VERSION_HEX >= 0x030C0000
+	return PyErr_GetRaisedException();
+#else
 	PyObject *type, *value, *tb;
 	PyErr_Fetch(&type, &value, &tb);
-	PyObject *s = value ? PyObject_Str(value) : NULL;
+	PyErr_NormalizeException(&type, &value, &tb);
+	if (value && tb)
+		PyException_SetTraceback(value, tb);
+	Py_XDECREF(type);
+	Py_XDECREF(tb);
+	return value;
+#endif
+}
+
+/* Raise exc again (the reference is stolen). */
+static void
+restore_exception(PyObject *exc)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+	PyErr_SetRaisedException(exc);
+#else
+	PyObject *type = (PyObject *)Py_TYPE(exc);
+	Py_INCREF(type);
+	PyErr_Restore(type, exc, PyException_GetTraceback(exc));
+#endif
+}
+
+/* A callable raised: keep the first exception for the caller of the
+ * libvmmap function, and tell libvmmap that the operation failed. */
+static struct vmmap_error *
+python_error(struct pysource *ps, enum vmmap_error_code code, const char *what)
+{
+	PyObject *exc = take_exception();
+	PyObject *s = exc ? PyObject_Str(exc) : NULL;
 	const char *msg = s ? PyUnicode_AsUTF8(s) : NULL;
 	char buf[512];
 	snprintf(buf, sizeof(buf), "%s: %s", what, msg ? msg : "failed");
 	PyErr_Clear();
 	Py_XDECREF(s);
-	Py_XDECREF(type);
-	Py_XDECREF(value);
-	Py_XDECREF(tb);
+	if (exc && !ps->pending) {
+		ps->pending = exc;
+		ps->interrupted = !PyObject_IsInstance(exc, PyExc_Exception);
+	} else {
+		Py_XDECREF(exc);
+	}
 	return vmmap_error_new(code, buf);
+}
+
+/* After a KeyboardInterrupt or SystemExit no callable runs again: the
+ * libvmmap call ends as fast as it can. */
+static struct vmmap_error *
+interrupted(const char *what)
+{
+	return vmmap_error_new(VMMAP_ERROR_FAULT, what);
+}
+
+/* The end of a call into libvmmap that may have run the callables of
+ * ps (NULL for a dump file). An exception they raised propagates
+ * unchanged if the call failed, and always if it was no Exception (a
+ * KeyboardInterrupt); one libvmmap recovered from is dropped. Else err,
+ * if any, is raised as a vmmap.Error. Returns -1 with an exception set,
+ * or 0. */
+static int
+finish_call(struct pysource *ps, struct vmmap_error *err)
+{
+	if (ps && ps->pending) {
+		PyObject *exc = ps->pending;
+		bool raise = err || ps->interrupted;
+		ps->pending = NULL;
+		ps->interrupted = false;
+		if (raise) {
+			vmmap_error_destroy(err);
+			restore_exception(exc);
+			return -1;
+		}
+		Py_DECREF(exc);
+	}
+	if (err) {
+		raise_error(err);
+		return -1;
+	}
+	return 0;
 }
 
 static struct vmmap_error *
 py_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	struct pysource *ps = arg;
+	if (ps->interrupted)
+		return interrupted("read_phys");
 	PyObject *r = PyObject_CallFunction(ps->read_phys, "Kn", (unsigned long long)addr,
 					    (Py_ssize_t)len);
 	if (!r)
-		return python_error(VMMAP_ERROR_FAULT, "read_phys");
+		return python_error(ps, VMMAP_ERROR_FAULT, "read_phys");
 	Py_buffer view;
 	if (PyObject_GetBuffer(r, &view, PyBUF_SIMPLE) < 0) {
 		Py_DECREF(r);
-		return python_error(VMMAP_ERROR_FAULT, "read_phys did not return bytes");
+		return python_error(ps, VMMAP_ERROR_FAULT, "read_phys did not return bytes");
 	}
 	struct vmmap_error *err = NULL;
 	if ((size_t)view.len != len)
@@ -108,7 +184,7 @@ py_vmcoreinfo(void *arg, char **text)
 		s = PyBytes_AS_STRING(ps->vmcoreinfo);
 		n = PyBytes_GET_SIZE(ps->vmcoreinfo);
 	} else if (!(s = PyUnicode_AsUTF8AndSize(ps->vmcoreinfo, &n))) {
-		return python_error(VMMAP_ERROR_VMCOREINFO, "vmcoreinfo");
+		return python_error(ps, VMMAP_ERROR_VMCOREINFO, "vmcoreinfo");
 	}
 	*text = strndup(s, (size_t)n);
 	return *text ? NULL : vmmap_error_new(VMMAP_ERROR_NOMEM, "out of memory");
@@ -116,13 +192,17 @@ py_vmcoreinfo(void *arg, char **text)
 
 /* Call f(arg) expecting an int; None or an exception: NOT_FOUND/FAULT. */
 static struct vmmap_error *
-call_for_int(PyObject *f, PyObject *arg, enum vmmap_error_code code,
+call_for_int(struct pysource *ps, PyObject *f, PyObject *arg, enum vmmap_error_code code,
 	     const char *what, uint64_t *ret)
 {
+	if (ps->interrupted) {
+		Py_DECREF(arg);
+		return interrupted(what);
+	}
 	PyObject *r = PyObject_CallOneArg(f, arg);
 	Py_DECREF(arg);
 	if (!r)
-		return python_error(code, what);
+		return python_error(ps, code, what);
 	if (r == Py_None) {
 		Py_DECREF(r);
 		return vmmap_error_new(code, what);
@@ -130,7 +210,7 @@ call_for_int(PyObject *f, PyObject *arg, enum vmmap_error_code code,
 	unsigned long long v = PyLong_AsUnsignedLongLongMask(r);
 	Py_DECREF(r);
 	if (PyErr_Occurred())
-		return python_error(code, what);
+		return python_error(ps, code, what);
 	*ret = v;
 	return NULL;
 }
@@ -141,8 +221,8 @@ py_symbol(void *arg, const char *name, uint64_t *addr)
 	struct pysource *ps = arg;
 	PyObject *n = PyUnicode_FromString(name);
 	if (!n)
-		return python_error(VMMAP_ERROR_NOT_FOUND, name);
-	return call_for_int(ps->symbol, n, VMMAP_ERROR_NOT_FOUND, name, addr);
+		return python_error(ps, VMMAP_ERROR_NOT_FOUND, name);
+	return call_for_int(ps, ps->symbol, n, VMMAP_ERROR_NOT_FOUND, name, addr);
 }
 
 static struct vmmap_error *
@@ -151,8 +231,8 @@ py_page_walk(void *arg, uint64_t vaddr, uint64_t *paddr)
 	struct pysource *ps = arg;
 	PyObject *a = PyLong_FromUnsignedLongLong(vaddr);
 	if (!a)
-		return python_error(VMMAP_ERROR_FAULT, "page_walk");
-	return call_for_int(ps->page_walk, a, VMMAP_ERROR_FAULT, "page_walk", paddr);
+		return python_error(ps, VMMAP_ERROR_FAULT, "page_walk");
+	return call_for_int(ps, ps->page_walk, a, VMMAP_ERROR_FAULT, "page_walk", paddr);
 }
 
 static void
@@ -163,18 +243,19 @@ py_destroy(void *arg)
 	Py_XDECREF(ps->vmcoreinfo);
 	Py_XDECREF(ps->symbol);
 	Py_XDECREF(ps->page_walk);
+	Py_XDECREF(ps->pending);
 	free(ps);
 }
 
 /* Variants with and without the optional operations. */
 static const struct vmmap_source_ops py_ops[4] = {
-	{ .name = "python", .read_phys = py_read_phys, .vmcoreinfo = py_vmcoreinfo,
+	{ VMMAP_SOURCE_OPS_INIT, .name = "python", .read_phys = py_read_phys, .vmcoreinfo = py_vmcoreinfo,
 	  .destroy = py_destroy },
-	{ .name = "python", .read_phys = py_read_phys, .vmcoreinfo = py_vmcoreinfo,
+	{ VMMAP_SOURCE_OPS_INIT, .name = "python", .read_phys = py_read_phys, .vmcoreinfo = py_vmcoreinfo,
 	  .symbol = py_symbol, .destroy = py_destroy },
-	{ .name = "python", .read_phys = py_read_phys, .page_walk = py_page_walk,
+	{ VMMAP_SOURCE_OPS_INIT, .name = "python", .read_phys = py_read_phys, .page_walk = py_page_walk,
 	  .vmcoreinfo = py_vmcoreinfo, .destroy = py_destroy },
-	{ .name = "python", .read_phys = py_read_phys, .page_walk = py_page_walk,
+	{ VMMAP_SOURCE_OPS_INIT, .name = "python", .read_phys = py_read_phys, .page_walk = py_page_walk,
 	  .vmcoreinfo = py_vmcoreinfo, .symbol = py_symbol, .destroy = py_destroy },
 };
 
@@ -185,6 +266,7 @@ typedef struct {
 	PyObject_HEAD
 	struct vmmap_source *src;
 	struct vmmap_map *map;
+	struct pysource *ps;	/* the callables behind src, or NULL */
 } MapObject;
 
 static void
@@ -314,10 +396,10 @@ Map_lookup(MapObject *self, PyObject *arg)
 	uint64_t addr;
 	if (parse_addr(arg, &addr) < 0)
 		return NULL;
-	struct vmmap_annotation a;
+	struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
 	struct vmmap_error *err = vmmap_map_annotate(self->map, addr, 0, &a);
-	if (err)
-		return raise_error(err);
+	if (finish_call(self->ps, err) < 0)
+		return NULL;
 	PyObject *region = region_tuple(a.region);
 	if (!region)
 		return NULL;
@@ -333,12 +415,12 @@ Map_lookup(MapObject *self, PyObject *arg)
 		Py_XDECREF(p);
 		Py_XDECREF(f);
 	}
-	if (a.have_symbol) {
+	if (a.symbol) {
 		PyObject *s = Py_BuildValue("(sK)", a.symbol, (unsigned long long)a.symbol_offset);
 		PyDict_SetItemString(d, "symbol", s);
 		Py_XDECREF(s);
 	}
-	if (a.have_module) {
+	if (a.module) {
 		PyObject *m = Py_BuildValue("(sK)", a.module, (unsigned long long)a.module_offset);
 		PyDict_SetItemString(d, "module", m);
 		Py_XDECREF(m);
@@ -360,6 +442,10 @@ Map_annotate_text(MapObject *self, PyObject *arg)
 		return PyErr_NoMemory();
 	vmmap_annotate_text(self->map, text, (size_t)n, f);
 	fclose(f);
+	if (finish_call(self->ps, NULL) < 0) {
+		free(out);
+		return NULL;
+	}
 	PyObject *r = PyUnicode_DecodeUTF8(out, (Py_ssize_t)outlen, "replace");
 	free(out);
 	return r;
@@ -404,13 +490,14 @@ static PyTypeObject MapType = {
 };
 
 static PyObject *
-new_map(struct vmmap_source *src, const char *vmlinux)
+new_map(struct vmmap_source *src, struct pysource *ps, const char *vmlinux)
 {
-	struct vmmap_map *map;
+	struct vmmap_map *map = NULL;
 	struct vmmap_error *err = vmmap_map_build(src, vmlinux, &map);
-	if (err) {
+	if (finish_call(ps, err) < 0) {
+		vmmap_map_destroy(map);
 		vmmap_source_destroy(src);
-		return raise_error(err);
+		return NULL;
 	}
 	MapObject *m = PyObject_New(MapObject, &MapType);
 	if (!m) {
@@ -420,6 +507,7 @@ new_map(struct vmmap_source *src, const char *vmlinux)
 	}
 	m->src = src;
 	m->map = map;
+	m->ps = ps;
 	return (PyObject *)m;
 }
 
@@ -440,7 +528,7 @@ vmmap_open(PyObject *mod, PyObject *args, PyObject *kw)
 	struct vmmap_source *src;
 	struct vmmap_error *err = vmmap_source_open_dump(PyBytes_AS_STRING(path), &src);
 	PyObject *r = err ? raise_error(err)
-			  : new_map(src, vpath ? PyBytes_AS_STRING(vpath) : NULL);
+			  : new_map(src, NULL, vpath ? PyBytes_AS_STRING(vpath) : NULL);
 	Py_DECREF(path);
 	Py_XDECREF(vpath);
 	return r;
@@ -497,7 +585,7 @@ vmmap_from_source(PyObject *mod, PyObject *args, PyObject *kw)
 		Py_XDECREF(vpath);
 		return raise_error(err);
 	}
-	PyObject *r = new_map(src, vpath ? PyBytes_AS_STRING(vpath) : NULL);
+	PyObject *r = new_map(src, ps, vpath ? PyBytes_AS_STRING(vpath) : NULL);
 	Py_XDECREF(vpath);
 	return r;
 }

@@ -38,6 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.offsets = BASE + f[4], .relative_base = BASE + f[5],
 		.addresses = (f[6] & 1) ? BASE + f[6] : 0,
 		.stext = f[7] ? BASE + f[7] : 0,
+		.image_start = 0xffffffff80000000ULL,	/* __START_KERNEL_map */
 	};
 	struct mem m = { data + 64, size - 64 };
 	struct symtab st;

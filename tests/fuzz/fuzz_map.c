@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			0xffffffffbb010010ULL, 0xffffffffff5fc000ULL, UINT64_MAX,
 		};
 		for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
-			struct vmmap_annotation a;
+			struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
 			vmmap_error_destroy(vmmap_map_annotate(map, probes[i], 0, &a));
 			vmmap_print_annotation_json(&a, devnull);
 		}

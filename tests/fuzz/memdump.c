@@ -122,6 +122,7 @@ md_destroy(void *arg)
 }
 
 static const struct vmmap_source_ops md_ops = {
+	VMMAP_SOURCE_OPS_INIT,
 	.name = "fuzz-memdump",
 	.read_phys = md_read_phys,
 	.vmcoreinfo = md_vmcoreinfo,

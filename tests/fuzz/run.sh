@@ -4,7 +4,9 @@
 # and run each from its seed corpus.
 #   run.sh smoke [SECONDS]   each harness for SECONDS (default 20): make fuzz-smoke
 #   run.sh long [RUNS]       each harness for RUNS executions (default 10 million)
-# Needs top_srcdir and top_builddir (a configured build, for config.h).
+# Needs top_srcdir and top_builddir. The library is the project's own
+# convenience library (lib/libvmmap-core.la), built by its Makefile in a
+# build of its own, configured for clang with libFuzzer's coverage.
 # Prints TAP: one test per harness.
 set -u
 mode=${1:-smoke}
@@ -13,23 +15,25 @@ top=$(cd "${top_srcdir:-.}" && pwd)
 build=$(cd "${top_builddir:-.}" && pwd)
 out="$build/fuzz"
 CLANG=${CLANG:-clang}
-mkdir -p "$out/obj"
+mkdir -p "$out/obj" "$out/build"
 pkgs="libkdumpfile libaddrxlat libelf libdw"
-cflags="-g -O1 -std=gnu11 -D_GNU_SOURCE -DHAVE_CONFIG_H -I$build -I$top/include -I$top/lib -I$top/tests/fuzz $(pkg-config --cflags $pkgs)"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
+cflags="-g -O1 -std=gnu11 -D_GNU_SOURCE -DHAVE_CONFIG_H -I$out/build -I$top/include -I$top/lib -I$top/tests/fuzz $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lpthread"
 
 fail() { echo "1..1"; echo "not ok 1 - fuzz build: $*"; exit 0; }
 command -v "$CLANG" >/dev/null || fail "no $CLANG"
-objs=""
-for src in "$top"/lib/*.c "$top"/lib/*/*.c "$top"/tests/fuzz/memdump.c; do
-	o="$out/obj/$(echo "${src#$top/}" | tr / _ | sed 's/\.c$/.o/')"
-	$CLANG $cflags $san -fsanitize=fuzzer-no-link -c "$src" -o "$o" || fail "compiling $src"
-	objs="$objs $o"
-done
+(cd "$out/build" &&
+ { [ -f Makefile ] || "$top/configure" -q CC="$CLANG" CFLAGS="-g -O1 $san -fsanitize=fuzzer-no-link" \
+	--disable-shared --disable-python --disable-crash >configure.log 2>&1; } &&
+ make -s lib/libvmmap-core.la fixtures/mkdump >make.log 2>&1) ||
+	fail "building the library with $CLANG: $(tail -1 "$out/build/make.log" 2>/dev/null)"
+core="$out/build/lib/.libs/libvmmap-core.a"
+$CLANG $cflags $san -fsanitize=fuzzer-no-link -c "$top/tests/fuzz/memdump.c" -o "$out/obj/memdump.o" ||
+	fail "compiling memdump.c"
+objs="$out/obj/memdump.o $core"
 # The seed dump every map-building harness patches.
-cc -O2 -o "$out/mkdump" "$top/fixtures/mkdump.c" || fail "building mkdump"
-"$out/mkdump" "$top/tests/fuzz/compact.spec" "$out/compact.elf" || fail "making the seed dump"
+"$out/build/fixtures/mkdump" "$top/tests/fuzz/compact.spec" "$out/compact.elf" || fail "making the seed dump"
 export VMMAP_FUZZ_DUMP="$out/compact.elf"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1

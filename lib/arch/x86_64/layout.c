@@ -9,12 +9,12 @@
  */
 #include "config.h"
 
-#include "x86_64.h"
+#include "layout.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../error.h"
+#include "../../error.h"
 
 #define TB (1ULL << 40)
 #define PB (1ULL << 50)
@@ -38,6 +38,57 @@ static uint64_t
 guard_hole_end(int levels)
 {
 	return levels == 5 ? 0xff0fffffffffffffULL : 0xffff87ffffffffffULL;
+}
+
+bool
+x86_64_in_kernel_image(uint64_t vaddr)
+{
+	return vaddr >= X86_64_START_KERNEL_MAP;
+}
+
+uint64_t
+x86_64_kernel_image_start(void)
+{
+	return X86_64_START_KERNEL_MAP;
+}
+
+uint64_t
+x86_64_kernel_image_phys(uint64_t vaddr, uint64_t phys_base)
+{
+	return vaddr - X86_64_START_KERNEL_MAP + phys_base;
+}
+
+uint64_t
+x86_64_kernel_text(uint64_t kernel_offset)
+{
+	return X86_64_DEFAULT_TEXT + kernel_offset;
+}
+
+uint64_t
+x86_64_modules_start(uint64_t kernel_image_size)
+{
+	/* MODULES_VADDR = __START_KERNEL_map + KERNEL_IMAGE_SIZE */
+	return X86_64_START_KERNEL_MAP + kernel_image_size;
+}
+
+uint64_t
+x86_64_pointer_floor(int levels)
+{
+	return levels == 5 ? 0xff00000000000000ULL : 0xffff000000000000ULL;
+}
+
+unsigned
+x86_64_default_max_physmem_bits(int levels)
+{
+	/* MAX_PHYSMEM_BITS, arch/x86/include/asm/sparsemem.h */
+	return levels == 5 ? 52 : 46;
+}
+
+bool
+x86_64_base_plausible(uint64_t base, int levels)
+{
+	return base >= x86_64_fixed_page_offset(levels, false) &&
+	       base < X86_64_CPU_ENTRY_AREA_BASE && !(base & (X86_64_PUD_SIZE - 1));
 }
 
 uint64_t
@@ -120,7 +171,7 @@ struct builder {
 };
 
 static struct vmmap_error *
-add(struct builder *b, uint64_t start, uint64_t end, const char *name,
+add(struct builder *b, uint64_t start, uint64_t end, enum vmmap_region_kind kind,
     const char *desc, enum vmmap_provenance source, bool exact)
 {
 	if (end < start)
@@ -135,8 +186,8 @@ add(struct builder *b, uint64_t start, uint64_t end, const char *name,
 		l->cap = cap;
 	}
 	l->r[l->n++] = (struct vmmap_region){
-		.start = start, .end = end, .name = name, .description = desc,
-		.source = source, .exact = exact,
+		.start = start, .end = end, .name = vmmap_region_kind_name(kind),
+		.description = desc, .source = source, .exact = exact, .kind = kind,
 	};
 	return NULL;
 }
@@ -164,15 +215,16 @@ add_direct_map(struct builder *b, const struct x86_64_layout_input *in)
 	const struct vmmap_kernel *k = in->k;
 	uint64_t size = k->physmem_end.value + 1;
 	return add(b, k->page_offset_base.value,
-		   sat_end(k->page_offset_base.value, size), "direct_map",
+		   sat_end(k->page_offset_base.value, size), VMMAP_REGION_DIRECT_MAP,
 		   "direct mapping of all physical memory (page_offset_base)",
 		   weaker(&k->page_offset_base, &k->physmem_end),
 		   k->page_offset_base.exact && k->physmem_end.exact);
 }
 
-static bool
-memory_randomized(const struct vmmap_kernel *k, int levels)
+bool
+x86_64_memory_randomized(const struct vmmap_kernel *k)
 {
+	int levels = (int)k->pgtable_levels.value;
 	return k->page_offset_base.value !=
 		       x86_64_fixed_page_offset(levels, k->ldt_remap_low.value) ||
 	       k->vmalloc_base.value != x86_64_fixed_vmalloc_base(levels) ||
@@ -183,7 +235,7 @@ static uint64_t
 vmemmap_size(const struct x86_64_layout_input *in, int levels)
 {
 	const struct vmmap_kernel *k = in->k;
-	if (!memory_randomized(k, levels))
+	if (!x86_64_memory_randomized(k))
 		/* mm.rst: 1 TB (4-level), 0.5 PB (5-level). */
 		return levels == 5 ? PB / 2 : TB;
 	/* arch/x86/mm/kaslr.c: struct pages for the direct map's size,
@@ -201,20 +253,20 @@ add_vmalloc(struct builder *b, const struct x86_64_layout_input *in, int levels)
 	enum vmmap_provenance src = k->vmalloc_base.source;
 	bool exact = k->vmalloc_base.exact;
 	if (!in->kmsan)
-		return add(b, base, base + size - 1, "vmalloc",
+		return add(b, base, base + size - 1, VMMAP_REGION_VMALLOC,
 			   "vmalloc/ioremap space (vmalloc_base)", src, exact);
 	/* KMSAN (6.1+) splits the space in quarters:
 	 * pgtable_64_types.h VMALLOC_QUARTER_SIZE. */
 	uint64_t q = size / 4;
 	struct vmmap_error *err;
-	if ((err = add(b, base, base + q - 1, "vmalloc",
+	if ((err = add(b, base, base + q - 1, VMMAP_REGION_VMALLOC,
 		       "vmalloc/ioremap space, first quarter (KMSAN)", src, exact)) ||
-	    (err = add(b, base + q, base + 2 * q - 1, "kmsan_vmalloc_shadow",
+	    (err = add(b, base + q, base + 2 * q - 1, VMMAP_REGION_KMSAN_VMALLOC_SHADOW,
 		       "KMSAN shadow of vmalloc space", src, exact)) ||
-	    (err = add(b, base + 2 * q, base + 3 * q - 1, "kmsan_vmalloc_origin",
+	    (err = add(b, base + 2 * q, base + 3 * q - 1, VMMAP_REGION_KMSAN_VMALLOC_ORIGIN,
 		       "KMSAN origins of vmalloc space", src, exact)))
 		return err;
-	return add(b, base + 3 * q, base + 4 * q - 1, "kmsan_modules",
+	return add(b, base + 3 * q, base + 4 * q - 1, VMMAP_REGION_KMSAN_MODULES,
 		   "KMSAN shadow and origins of modules", src, exact);
 }
 
@@ -228,17 +280,17 @@ add_ldt_and_cea(struct builder *b, const struct vmmap_kernel *k, int levels)
 		 * the slot right after the guard hole. */
 		uint64_t start = guard_hole_end(levels) + 1;
 		uint64_t size = levels == 5 ? (1ULL << 48) : (1ULL << 39);
-		err = add(b, start, start + size - 1, "ldt_remap", ldt,
+		err = add(b, start, start + size - 1, VMMAP_REGION_LDT_REMAP, ldt,
 			  k->ldt_remap_low.source, k->ldt_remap_low.exact);
 	} else if (k->cpu_entry_area.value) {
 		/* 4.15-4.19: LDT_PGD_ENTRY -3 (4-level), -112 (5-level). */
 		if (levels == 5)
 			err = add(b, 0xff90000000000000ULL, 0xff9fffffffffffffULL,
-				  "ldt_remap", ldt, k->ldt_remap_low.source,
+				  VMMAP_REGION_LDT_REMAP, ldt, k->ldt_remap_low.source,
 				  k->ldt_remap_low.exact);
 		else
 			err = add(b, 0xfffffe8000000000ULL, 0xfffffeffffffffffULL,
-				  "ldt_remap", ldt, k->ldt_remap_low.source,
+				  VMMAP_REGION_LDT_REMAP, ldt, k->ldt_remap_low.source,
 				  k->ldt_remap_low.exact);
 	}
 	if (err || !k->cpu_entry_area.value)
@@ -246,7 +298,7 @@ add_ldt_and_cea(struct builder *b, const struct vmmap_kernel *k, int levels)
 	/* CPU_ENTRY_AREA_PGD -4 << P4D_SHIFT, one P4D slot (512 GB). */
 	return add(b, X86_64_CPU_ENTRY_AREA_BASE,
 		   X86_64_CPU_ENTRY_AREA_BASE + (1ULL << 39) - 1,
-		   "cpu_entry_area", "cpu_entry_area mapping (GDT, TSS, entry stacks)",
+		   VMMAP_REGION_CPU_ENTRY_AREA, "cpu_entry_area mapping (GDT, TSS, entry stacks)",
 		   k->cpu_entry_area.source, k->cpu_entry_area.exact);
 }
 
@@ -254,32 +306,32 @@ static struct vmmap_error *
 add_high_regions(struct builder *b, const struct vmmap_kernel *k)
 {
 	struct vmmap_error *err;
-	uint64_t modules = X86_64_START_KERNEL_MAP + k->kernel_image_size.value;
+	uint64_t modules = x86_64_modules_start(k->kernel_image_size.value);
 	/* ESPFIX_PGD_ENTRY -2 << P4D_SHIFT; EFI_VA_END..EFI_VA_START. */
-	if ((err = add(b, 0xffffff0000000000ULL, 0xffffff7fffffffffULL, "espfix",
+	if ((err = add(b, 0xffffff0000000000ULL, 0xffffff7fffffffffULL, VMMAP_REGION_ESPFIX,
 		       "%esp fixup stacks", VMMAP_FROM_LAYOUT, true)) ||
-	    (err = add(b, 0xffffffef00000000ULL, 0xfffffffeffffffffULL, "efi",
+	    (err = add(b, 0xffffffef00000000ULL, 0xfffffffeffffffffULL, VMMAP_REGION_EFI,
 		       "EFI region mapping space (only in efi_pgd)",
 		       VMMAP_FROM_LAYOUT, true)) ||
-	    (err = add(b, X86_64_START_KERNEL_MAP, modules - 1, "kernel_text",
+	    (err = add(b, X86_64_START_KERNEL_MAP, modules - 1, VMMAP_REGION_KERNEL_TEXT,
 		       "kernel text mapping (__START_KERNEL_map, KERNEL_IMAGE_SIZE)",
 		       k->kernel_image_size.source, k->kernel_image_size.exact)) ||
-	    (err = add(b, modules, x86_64_modules_end() - 1, "modules",
+	    (err = add(b, modules, x86_64_modules_end() - 1, VMMAP_REGION_MODULES,
 		       "module mapping space", k->kernel_image_size.source,
 		       k->kernel_image_size.exact)))
 		return err;
 	if (k->fixaddr_start.known)
-		err = add(b, k->fixaddr_start.value, x86_64_fixmap_last(), "fixmap",
+		err = add(b, k->fixaddr_start.value, x86_64_fixmap_last(), VMMAP_REGION_FIXMAP,
 			  "kernel-internal fixmap range", k->fixaddr_start.source,
 			  k->fixaddr_start.exact);
 	else
-		err = add(b, x86_64_modules_end(), x86_64_fixmap_last(), "fixmap",
+		err = add(b, x86_64_modules_end(), x86_64_fixmap_last(), VMMAP_REGION_FIXMAP,
 			  "fixmap at the top end; its start needs vmlinux debug info",
 			  VMMAP_FROM_LAYOUT, false);
 	if (err)
 		return err;
 	return add(b, X86_64_VSYSCALL_ADDR, X86_64_VSYSCALL_ADDR + X86_64_PAGE_SIZE - 1,
-		   "vsyscall", "legacy vsyscall ABI page", VMMAP_FROM_LAYOUT, true);
+		   VMMAP_REGION_VSYSCALL, "legacy vsyscall ABI page", VMMAP_FROM_LAYOUT, true);
 }
 
 static int
@@ -316,7 +368,7 @@ complete(struct builder *b, int levels)
 		if (r.start > next) {
 			bool hole_noncanon = next > canon_lo && r.start <= canon_hi;
 			err = add(&db, next, r.start - 1,
-				  hole_noncanon ? "noncanonical" : "unused",
+				  hole_noncanon ? VMMAP_REGION_NONCANONICAL : VMMAP_REGION_UNUSED,
 				  hole_noncanon ? "non-canonical addresses"
 						: "unused hole",
 				  VMMAP_FROM_LAYOUT, true);
@@ -324,7 +376,7 @@ complete(struct builder *b, int levels)
 				break;
 		}
 overlap_clipped:
-		err = add(&db, r.start, r.end, r.name, r.description, r.source,
+		err = add(&db, r.start, r.end, r.kind, r.description, r.source,
 			  r.exact);
 		if (r.end == UINT64_MAX)
 			wrapped = true;
@@ -336,7 +388,7 @@ overlap:
 				"region overlaps its neighbour; the facts contradict each other");
 	}
 	if (!err && !wrapped)
-		err = add(&db, next, UINT64_MAX, "unused", "unused hole",
+		err = add(&db, next, UINT64_MAX, VMMAP_REGION_UNUSED, "unused hole",
 			  VMMAP_FROM_LAYOUT, true);
 	if (err) {
 		free(done.r);
@@ -357,13 +409,13 @@ x86_64_build_regions(const struct x86_64_layout_input *in,
 	struct builder b = { .out = out, .note = note, .note_arg = note_arg };
 	struct vmmap_error *err;
 	uint64_t half = kernel_half_start(levels);
-	if ((err = add(&b, 0, x86_64_user_end(levels), "user",
+	if ((err = add(&b, 0, x86_64_user_end(levels), VMMAP_REGION_USER,
 		       "user-space virtual memory, different per mm",
 		       k->pgtable_levels.source, k->pgtable_levels.exact)) ||
-	    (err = add(&b, x86_64_user_end(levels) + 1, half - 1, "noncanonical",
+	    (err = add(&b, x86_64_user_end(levels) + 1, half - 1, VMMAP_REGION_NONCANONICAL,
 		       "non-canonical addresses", k->pgtable_levels.source,
 		       k->pgtable_levels.exact)) ||
-	    (err = add(&b, half, guard_hole_end(levels), "guard_hole",
+	    (err = add(&b, half, guard_hole_end(levels), VMMAP_REGION_GUARD_HOLE,
 		       "guard hole, reserved for hypervisor", VMMAP_FROM_LAYOUT,
 		       true)) ||
 	    (err = add_ldt_and_cea(&b, k, levels)) ||
@@ -371,14 +423,14 @@ x86_64_build_regions(const struct x86_64_layout_input *in,
 	    (err = add_vmalloc(&b, in, levels)) ||
 	    (err = add(&b, k->vmemmap_base.value,
 		       sat_end(k->vmemmap_base.value, vmemmap_size(in, levels)),
-		       "vmemmap", "virtual memory map: struct pages (vmemmap_base)",
+		       VMMAP_REGION_VMEMMAP, "virtual memory map: struct pages (vmemmap_base)",
 		       weaker(&k->vmemmap_base, &k->physmem_end),
 		       k->vmemmap_base.exact && (k->physmem_end.exact ||
-						 !memory_randomized(k, levels)))))
+						 !x86_64_memory_randomized(k)))))
 		return err;
 	if (k->kasan.value &&
 	    (err = add(&b, x86_64_kasan_shadow_start(levels),
-		       X86_64_KASAN_SHADOW_END - 1, "kasan_shadow",
+		       X86_64_KASAN_SHADOW_END - 1, VMMAP_REGION_KASAN_SHADOW,
 		       "KASAN shadow memory", k->kasan.source, k->kasan.exact)))
 		return err;
 	if ((err = add_high_regions(&b, k)))

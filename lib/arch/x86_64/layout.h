@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
- * The x86_64 kernel virtual memory layout, by era. This header and
- * x86_64.c are the only places holding x86_64 address constants.
+ * The x86_64 kernel virtual memory layout, by era. The files of
+ * lib/arch/x86_64/ are the only places holding x86_64 address
+ * constants; the rest of libvmmap asks these functions.
  * Sources: Documentation/arch/x86/x86_64/mm.rst (mm.txt before 5.x),
  * arch/x86/include/asm/pgtable_64_types.h, page_64_types.h,
  * arch/x86/mm/kaslr.c.
  */
-#ifndef VMMAP_LAYOUT_X86_64_H
-#define VMMAP_LAYOUT_X86_64_H
+#ifndef VMMAP_ARCH_X86_64_LAYOUT_H
+#define VMMAP_ARCH_X86_64_LAYOUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <vmmap/vmmap.h>
 
@@ -28,8 +30,6 @@
 #define X86_64_VMEMMAP_BASE_L4		0xffffea0000000000ULL
 #define X86_64_VMEMMAP_BASE_L5		0xffd4000000000000ULL
 #define X86_64_CPU_ENTRY_AREA_BASE	0xfffffe0000000000ULL	/* CPU_ENTRY_AREA_PGD -4 << P4D_SHIFT */
-#define X86_64_KASAN_SHADOW_L4		0xffffec0000000000ULL
-#define X86_64_KASAN_SHADOW_L5		0xffdf000000000000ULL
 #define X86_64_KASAN_SHADOW_END		0xfffffc0000000000ULL
 
 /* Facts the layout needs beyond struct vmmap_kernel. */
@@ -39,10 +39,35 @@ struct x86_64_layout_input {
 	bool kmsan;
 };
 
+/* The regions, sorted, covering 0 .. 2^64-1 without gaps. */
 struct region_list {
 	struct vmmap_region *r;
 	size_t n, cap;
 };
+
+/* The kernel image mapping (__START_KERNEL_map): its addresses
+ * translate as vaddr - __START_KERNEL_map + phys_base, the kernel's
+ * __phys_addr_symbol() (arch/x86/include/asm/page_64.h). */
+bool x86_64_in_kernel_image(uint64_t vaddr);
+uint64_t x86_64_kernel_image_start(void);
+uint64_t x86_64_kernel_image_phys(uint64_t vaddr, uint64_t phys_base);
+/* Where _text lands: __START_KERNEL (16 MiB up) moved by KASLR. */
+uint64_t x86_64_kernel_text(uint64_t kernel_offset);
+/* The first module address: the image mapping's end. */
+uint64_t x86_64_modules_start(uint64_t kernel_image_size);
+/* Smallest word that can be a kernel pointer: top 16 bits set
+ * (4-level), top 8 bits (5-level); the census counts from here. */
+uint64_t x86_64_pointer_floor(int levels);
+/* MAX_PHYSMEM_BITS where VMCOREINFO does not say (46, 52). */
+unsigned x86_64_default_max_physmem_bits(int levels);
+/* Can a randomized base (page_offset_base, vmalloc_base, vmemmap_base)
+ * lie here? arch/x86/mm/kaslr.c puts them 1 GiB aligned between the
+ * KASLR window's start and cpu_entry_area. */
+bool x86_64_base_plausible(uint64_t base, int levels);
+
+/* Does any base differ from the era's fixed one
+ * (CONFIG_RANDOMIZE_MEMORY at work)? */
+bool x86_64_memory_randomized(const struct vmmap_kernel *k);
 
 /* The page_offset_base of a kernel that does not randomize memory. */
 uint64_t x86_64_fixed_page_offset(int levels, bool ldt_remap_low);

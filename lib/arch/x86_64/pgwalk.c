@@ -1,22 +1,22 @@
 /* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /*
- * Page walks for sources that can only read physical memory (a
- * debugger's session, a Python reader, drgn): libaddrxlat walks the
- * kernel's own page tables, from init_top_pgt, through a get-page
- * callback that reads via the source. A source with its own page_walk
- * operation (the dump-file source) is asked instead.
+ * Page walks by libaddrxlat over a reader of physical memory (see
+ * pgwalk.h). A source with its own page_walk operation (the dump-file
+ * source) is asked instead, by the kernel reader.
  */
 #include "config.h"
 
 #include <libkdumpfile/addrxlat.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "map.h"
+#include "../../error.h"
+#include "layout.h"
+#include "pgwalk.h"
 
 struct pgwalk {
-	struct vmmap_source *src;
+	struct x86_64_page_tables pt;
 	addrxlat_ctx_t *ctx;
 	addrxlat_meth_t meth;
 	pthread_mutex_t lock;		/* one walk at a time per context */
@@ -38,7 +38,7 @@ get_page(const addrxlat_cb_t *cb, addrxlat_buffer_t *buf)
 	uint8_t *page = malloc(X86_64_PAGE_SIZE);
 	if (!page)
 		return addrxlat_ctx_err(pw->ctx, ADDRXLAT_ERR_NOMEM, "out of memory");
-	struct vmmap_error *err = source_read_phys(pw->src, addr, page, X86_64_PAGE_SIZE);
+	struct vmmap_error *err = pw->pt.read(pw->pt.arg, addr, page, X86_64_PAGE_SIZE);
 	if (err) {
 		vmmap_error_destroy(err);
 		free(page);
@@ -74,13 +74,12 @@ pgwalk_destroy(struct pgwalk *pw)
 }
 
 struct vmmap_error *
-pgwalk_create(struct vmmap_source *src, uint64_t root, int levels, uint64_t pte_mask,
-	      struct pgwalk **ret)
+pgwalk_create(const struct x86_64_page_tables *pt, struct pgwalk **ret)
 {
 	struct pgwalk *pw = calloc(1, sizeof(*pw));
 	if (!pw)
 		return &vmmap_enomem;
-	pw->src = src;
+	pw->pt = *pt;
 	pthread_mutex_init(&pw->lock, NULL);
 	pw->ctx = addrxlat_ctx_new();
 	addrxlat_cb_t *cb = pw->ctx ? addrxlat_ctx_add_cb(pw->ctx) : NULL;
@@ -93,13 +92,13 @@ pgwalk_create(struct vmmap_source *src, uint64_t root, int levels, uint64_t pte_
 	cb->read_caps = read_caps;
 	pw->meth.kind = ADDRXLAT_PGT;
 	pw->meth.target_as = ADDRXLAT_MACHPHYSADDR;
-	pw->meth.param.pgt.root.addr = root;
+	pw->meth.param.pgt.root.addr = pt->root;
 	pw->meth.param.pgt.root.as = ADDRXLAT_MACHPHYSADDR;
-	pw->meth.param.pgt.pte_mask = pte_mask;
+	pw->meth.param.pgt.pte_mask = pt->sme_mask;
 	pw->meth.param.pgt.pf.pte_format = ADDRXLAT_PTE_X86_64;
-	pw->meth.param.pgt.pf.nfields = (unsigned short)(levels + 1);
+	pw->meth.param.pgt.pf.nfields = (unsigned short)(pt->levels + 1);
 	pw->meth.param.pgt.pf.fieldsz[0] = 12;
-	for (int i = 1; i <= levels; i++)
+	for (int i = 1; i <= pt->levels; i++)
 		pw->meth.param.pgt.pf.fieldsz[i] = 9;
 	*ret = pw;
 	return NULL;
@@ -118,9 +117,8 @@ pgwalk_translate(struct pgwalk *pw, uint64_t vaddr, uint64_t *paddr)
 	if (st == ADDRXLAT_OK)
 		*paddr = step.base.addr;
 	else
-		err = vmmap_error_format(VMMAP_ERROR_FAULT, "page walk of 0x%llx: %s",
-					 (unsigned long long)vaddr,
-					 addrxlat_ctx_get_err(pw->ctx));
+		err = vmmap_error_fault(vaddr, "page walk of 0x%llx: %s",
+					(unsigned long long)vaddr, addrxlat_ctx_get_err(pw->ctx));
 	pthread_mutex_unlock(&pw->lock);
 	return err;
 }

@@ -20,16 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "map.h"
+#include "../../error.h"
 #include "ptenum.h"
-#include "source.h"
 
-#define PTE_PRESENT 0x1ULL
-#define PTE_PSE 0x80ULL
-#define PTE_NX (1ULL << 63)
-#define PTE_ADDR_MASK 0x000ffffffffff000ULL
-#define ENTRIES 512
+#define ENTRIES X86_64_PT_ENTRIES
 /* Entries visited at most: a real kernel needs a few million; garbage
  * tables are cut short here and the result says so. */
 #define ENTRY_BUDGET (64ULL << 20)
@@ -42,7 +36,7 @@ struct memo_slot {
 };
 
 struct walk {
-	struct vmmap_map *map;
+	const struct x86_64_page_tables *pt;
 	struct ptenum *out;
 	bool (*want_leaf)(void *, uint64_t);
 	void *arg;
@@ -52,12 +46,6 @@ struct walk {
 	size_t memo_cap, memo_n;
 	struct vmmap_error *err;	/* out of memory */
 };
-
-static unsigned
-level_shift(int level)
-{
-	return 12 + 9 * (unsigned)(level - 1);
-}
 
 static bool
 grow(void **array, size_t *cap, size_t n, size_t size)
@@ -152,19 +140,17 @@ static enum table_kind walk_table(struct walk *w, uint64_t table, int level,
 static enum table_kind
 walk_entry(struct walk *w, uint64_t e, int level, uint64_t va, bool nx)
 {
-	nx = nx || (e & PTE_NX);
-	uint64_t size = 1ULL << level_shift(level);
-	uint64_t pa = e & PTE_ADDR_MASK & ~w->map->sme_mask;
-	bool leaf = level == 1 || ((level == 2 || level == 3) && (e & PTE_PSE));
-	if (leaf) {
-		pa &= ~(size - 1);	/* bit 12 of a PSE entry is PAT */
-		add_mapped(w, va, size);
-		add_leaf(w, va, pa, size, !nx);
+	struct x86_64_pte d;
+	x86_64_pte_decode(e, level, w->pt->sme_mask, &d);
+	nx = nx || d.nx;
+	if (d.leaf) {
+		add_mapped(w, va, d.size);
+		add_leaf(w, va, d.addr, d.size, !nx);
 		return TABLE_FULL;
 	}
-	if (e & PTE_PSE)
-		return TABLE_EMPTY;	/* no PSE above 1 GiB: garbage */
-	return walk_table(w, pa, level - 1, va, 0, nx);
+	if (d.garbage)
+		return TABLE_EMPTY;	/* no PSE above 1 GiB */
+	return walk_table(w, d.addr, level - 1, va, 0, nx);
 }
 
 static enum table_kind
@@ -175,12 +161,12 @@ walk_table(struct walk *w, uint64_t table, int level, uint64_t va_base,
 	struct memo_slot *seen = first == 0 ? memo_find(w, key) : NULL;
 	if (seen && seen->key) {
 		if (seen->kind == TABLE_FULL)
-			add_mapped(w, va_base, (uint64_t)ENTRIES << level_shift(level));
+			add_mapped(w, va_base, (uint64_t)ENTRIES << x86_64_level_shift(level));
 		if (seen->kind != TABLE_MIXED)
 			return seen->kind;
 	}
 	uint64_t entries[ENTRIES];
-	struct vmmap_error *err = source_read_phys(w->map->src, table, entries, sizeof(entries));
+	struct vmmap_error *err = w->pt->read(w->pt->arg, table, entries, sizeof(entries));
 	w->out->tables++;
 	if (err) {
 		vmmap_error_destroy(err);
@@ -197,8 +183,8 @@ walk_table(struct walk *w, uint64_t table, int level, uint64_t va_base,
 			break;
 		}
 		w->budget--;
-		uint64_t va = va_base + ((uint64_t)i << level_shift(level));
-		enum table_kind k = entries[i] & PTE_PRESENT
+		uint64_t va = va_base + ((uint64_t)i << x86_64_level_shift(level));
+		enum table_kind k = entries[i] & X86_64_PTE_PRESENT
 					    ? walk_entry(w, entries[i], level, va, nx) : TABLE_EMPTY;
 		any |= k != TABLE_EMPTY;
 		all &= k == TABLE_FULL;
@@ -211,23 +197,20 @@ walk_table(struct walk *w, uint64_t table, int level, uint64_t va_base,
 }
 
 struct vmmap_error *
-ptenum_kernel(struct vmmap_map *map, bool (*want_leaf)(void *, uint64_t),
+ptenum_kernel(const struct x86_64_page_tables *pt, bool (*want_leaf)(void *, uint64_t),
 	      void *arg, struct ptenum *out)
 {
 	memset(out, 0, sizeof(*out));
-	uint64_t root;
-	if (!probe_root_table(map, &root))
-		return vmmap_error_create(VMMAP_ERROR_NOT_FOUND,
-					  "the kernel page tables are unknown (no init_top_pgt)");
-	int levels = (int)map->k.pgtable_levels.value;
+	int levels = pt->levels;
+	uint64_t root = pt->root;
 	struct walk w = {
-		.map = map, .out = out, .want_leaf = want_leaf, .arg = arg,
+		.pt = pt, .out = out, .want_leaf = want_leaf, .arg = arg,
 		.record = true, .budget = ENTRY_BUDGET,
 	};
 	/* The kernel half: top-level entries 256..511, whose addresses
 	 * are sign-extended from bit 47 (4-level) or 56 (5-level). */
-	uint64_t half = ~0ULL << (level_shift(levels) + 8);
-	walk_table(&w, root, levels, half - (256ULL << level_shift(levels)), 256, false);
+	uint64_t half = ~0ULL << (x86_64_level_shift(levels) + 8);
+	walk_table(&w, root, levels, half - (256ULL << x86_64_level_shift(levels)), 256, false);
 	free(w.memo);
 	if (w.err) {
 		ptenum_fini(out);

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Enumeration of the kernel's own page tables (the kernel half of
  * init_top_pgt): which virtual ranges are mapped, and to where. */
-#ifndef VMMAP_PTENUM_H
-#define VMMAP_PTENUM_H
+#ifndef VMMAP_ARCH_X86_64_PTENUM_H
+#define VMMAP_ARCH_X86_64_PTENUM_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-struct vmmap_map;
+#include "pgtable.h"
 
 struct va_range {
 	uint64_t start, last;	/* inclusive */
@@ -32,7 +32,7 @@ struct ptenum {
 /* Walk every present entry of the kernel half. want_leaf(arg, va)
  * says which leaf mappings to keep in leaves (all mapped ranges are
  * always kept in mapped). */
-struct vmmap_error *ptenum_kernel(struct vmmap_map *map,
+struct vmmap_error *ptenum_kernel(const struct x86_64_page_tables *pt,
 				  bool (*want_leaf)(void *arg, uint64_t va),
 				  void *arg, struct ptenum *out);
 void ptenum_fini(struct ptenum *pe);

@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
+/*
+ * The kernel reader (kernel.h): VMCOREINFO first, then what reading
+ * kernel memory needs, then the symbols.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/pgwalk.h"
+#include "error.h"
+#include "kallsyms.h"
+#include "kernel.h"
+
+#define KV(a, b, c) (((uint64_t)(a) << 16) | ((b) << 8) | (c))
+
+static void
+drop(struct vmmap_error *err)
+{
+	vmmap_error_destroy(err);
+}
+
+static void
+fact_set(struct vmmap_fact *f, uint64_t value, enum vmmap_provenance src, bool exact)
+{
+	*f = (struct vmmap_fact){ .known = true, .exact = exact, .source = src, .value = value };
+}
+
+void
+kernel_note(struct kernel *k, const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r >= 0) {
+		notes_add(&k->notes, "%s", msg);
+		free(msg);
+	}
+}
+
+uint64_t
+kernel_version(const struct kernel *k)
+{
+	return k->release_code.known ? k->release_code.value : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading */
+
+static struct vmmap_error *
+read_phys_cb(void *arg, uint64_t pa, void *buf, size_t len)
+{
+	return source_read_phys(arg, pa, buf, len);
+}
+
+bool
+kernel_can_translate(const struct kernel *k)
+{
+	return k->src->ops.page_walk || k->pgwalk;
+}
+
+struct vmmap_error *
+kernel_translate(struct kernel *k, uint64_t vaddr, uint64_t *paddr)
+{
+	if (k->src->ops.page_walk || !k->pgwalk)
+		return source_page_walk(k->src, vaddr, paddr);
+	return pgwalk_translate(k->pgwalk, vaddr, paddr);
+}
+
+bool
+kernel_is_mapped(struct kernel *k, uint64_t vaddr)
+{
+	uint64_t pa;
+	struct vmmap_error *err = kernel_translate(k, vaddr, &pa);
+	drop(err);
+	return err == NULL;
+}
+
+struct vmmap_error *
+kernel_read_image(struct kernel *k, uint64_t vaddr, void *buf, size_t len)
+{
+	if (!x86_64_in_kernel_image(vaddr) || len > UINT64_MAX - vaddr)
+		return vmmap_error_fault(vaddr, "0x%llx is not in the kernel image mapping",
+					 (unsigned long long)vaddr);
+	uint64_t paddr = x86_64_kernel_image_phys(vaddr, k->phys_base.value);
+	struct vmmap_error *err = source_read_phys(k->src, paddr, buf, len);
+	return vmmap_error_prefix(err, "kernel address 0x%llx", (unsigned long long)vaddr);
+}
+
+struct vmmap_error *
+kernel_read_image_u64(struct kernel *k, uint64_t vaddr, uint64_t *ret)
+{
+	/* x86_64 is little-endian, as is every host vmmap builds on. */
+	return kernel_read_image(k, vaddr, ret, sizeof(*ret));
+}
+
+struct vmmap_error *
+kernel_read(struct kernel *k, uint64_t vaddr, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	while (len) {
+		size_t n = X86_64_PAGE_SIZE - (vaddr & (X86_64_PAGE_SIZE - 1));
+		if (n > len)
+			n = len;
+		uint64_t pa;
+		struct vmmap_error *err = kernel_translate(k, vaddr, &pa);
+		if (!err)
+			err = source_read_phys(k->src, pa, out, n);
+		if (err)
+			return err;
+		vaddr += n;
+		out += n;
+		len -= n;
+	}
+	return NULL;
+}
+
+
+bool
+kernel_read_variable(struct kernel *k, const char *name, uint64_t *value)
+{
+	uint64_t addr;
+	if (!kernel_symbol(k, name, &addr))
+		return false;
+	struct vmmap_error *err = kernel_read_image_u64(k, addr, value);
+	if (err) {
+		kernel_note(k, "cannot read %s: %s", name, vmmap_error_message(err));
+		drop(err);
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Symbols */
+
+bool
+kernel_symbol(struct kernel *k, const char *name, uint64_t *addr)
+{
+	if (k->src->ops.symbol) {
+		struct vmmap_error *err = source_symbol(k->src, name, addr);
+		if (!err)
+			return true;
+		drop(err);
+	}
+	const struct symtab_entry *e = symtab_by_name(&k->syms, name);
+	if (e) {
+		*addr = e->addr;
+		return true;
+	}
+	return false;
+}
+
+bool
+kernel_has_symbols(const struct kernel *k)
+{
+	return k->syms.n > 0 || k->src->ops.symbol;
+}
+
+bool
+kernel_has_any_symbol(struct kernel *k, const char *const *names)
+{
+	uint64_t a;
+	for (; *names; names++)
+		if (kernel_symbol(k, *names, &a))
+			return true;
+	return false;
+}
+
+static struct vmmap_error *
+read_image_cb(void *arg, uint64_t vaddr, void *buf, size_t len)
+{
+	return kernel_read_image(arg, vaddr, buf, len);
+}
+
+static struct vmmap_error *
+load_kallsyms(struct kernel *k)
+{
+	struct kallsyms_location loc = { 0 };
+	const struct vmcoreinfo *vi = k->vi;
+	struct vmmap_error *err;
+	if ((err = vmcoreinfo_symbol(vi, "kallsyms_names", &loc.names)) ||
+	    (err = vmcoreinfo_symbol(vi, "kallsyms_num_syms", &loc.num_syms)) ||
+	    (err = vmcoreinfo_symbol(vi, "kallsyms_token_table", &loc.token_table)) ||
+	    (err = vmcoreinfo_symbol(vi, "kallsyms_token_index", &loc.token_index)))
+		return err;
+	if ((err = vmcoreinfo_symbol(vi, "kallsyms_offsets", &loc.offsets)) ||
+	    (err = vmcoreinfo_symbol(vi, "kallsyms_relative_base", &loc.relative_base))) {
+		drop(err);
+		loc.offsets = loc.relative_base = 0;
+		if ((err = vmcoreinfo_symbol(vi, "kallsyms_addresses", &loc.addresses)))
+			return err;
+	}
+	err = vmcoreinfo_symbol(vi, "_stext", &loc.stext);
+	drop(err);
+	loc.image_start = x86_64_kernel_image_start();
+	symtab_init(&k->syms, VMMAP_FROM_KALLSYMS);
+	err = kallsyms_decode(&loc, read_image_cb, k, &k->syms);
+	if (err) {
+		symtab_fini(&k->syms);
+		return err;
+	}
+	symtab_finish(&k->syms);
+	return NULL;
+}
+
+/* A vmlinux must be the dump's kernel: its _stext, moved by
+ * KERNELOFFSET, must be VMCOREINFO's SYMBOL(_stext). */
+static struct vmmap_error *
+check_vmlinux_matches(struct kernel *k, const char *path)
+{
+	uint64_t want, have;
+	struct vmmap_error *err = vmcoreinfo_symbol(k->vi, "_stext", &want);
+	if (err) {
+		drop(err);
+		return NULL;
+	}
+	if (!kernel_symbol(k, "_stext", &have))
+		return vmmap_error_format(VMMAP_ERROR_SYMBOLS, "%s: has no _stext", path);
+	if (have != want)
+		return vmmap_error_format(VMMAP_ERROR_SYMBOLS,
+					  "%s does not match the dump: its _stext is at 0x%llx after relocation, the dump's at 0x%llx",
+					  path, (unsigned long long)have,
+					  (unsigned long long)want);
+	return NULL;
+}
+
+static struct vmmap_error *
+load_vmlinux(struct kernel *k, const char *path)
+{
+	symtab_init(&k->syms, VMMAP_FROM_VMLINUX);
+	struct vmmap_error *err = vmlinux_load(path, &k->syms, &k->vmlinux);
+	if (err)
+		return err;
+	/* KASLR moves the image; absolute per-cpu symbols stay. */
+	symtab_relocate(&k->syms, x86_64_kernel_image_start(), UINT64_MAX,
+			k->kernel_offset.value);
+	symtab_finish(&k->syms);
+	return check_vmlinux_matches(k, path);
+}
+
+static struct vmmap_error *
+load_symbols(struct kernel *k, const char *symbols_path)
+{
+	if (symbols_path)
+		return load_vmlinux(k, symbols_path);
+	struct vmmap_error *err = load_kallsyms(k);
+	if (!err)
+		return NULL;
+	if (vmmap_error_code(err) != VMMAP_ERROR_NOT_FOUND)
+		kernel_note(k, "kallsyms in the dump unusable: %s", vmmap_error_message(err));
+	drop(err);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* What reading needs, from VMCOREINFO first */
+
+static int
+parse_release(const char *rel, uint64_t *code)
+{
+	unsigned a = 0, b = 0, c = 0;
+	int n = sscanf(rel, "%u.%u.%u", &a, &b, &c);
+	if (n < 2 || a > 255 || b > 255)
+		return -1;
+	if (c > 255)
+		c = 255;
+	*code = (a << 16) | (b << 8) | c;
+	return 0;
+}
+
+static struct vmmap_error *
+release_from_vmcoreinfo(struct kernel *k)
+{
+	const char *rel = vmcoreinfo_get(k->vi, "OSRELEASE");
+	if (!rel)
+		return vmmap_error_create(VMMAP_ERROR_VMCOREINFO,
+					  "VMCOREINFO has no OSRELEASE: not a Linux VMCOREINFO");
+	snprintf(k->release, sizeof(k->release), "%s", rel);
+	uint64_t code;
+	if (parse_release(rel, &code) == 0)
+		fact_set(&k->release_code, code, VMMAP_FROM_VMCOREINFO, true);
+	else
+		kernel_note(k, "OSRELEASE '%.64s' is not a version number", rel);
+	return NULL;
+}
+
+/* Before 4.10 the ELF headers' kernel-text segment gives phys_base. */
+static bool
+phys_base_from_phdrs(struct kernel *k, uint64_t *phys_base)
+{
+	uint64_t (*segs)[3];
+	size_t n;
+	struct vmmap_error *err = source_load_segments(k->src, &segs, &n);
+	if (err) {
+		drop(err);
+		return false;
+	}
+	bool have = false;
+	for (size_t i = 0; i < n && !have; i++) {
+		if (!x86_64_in_kernel_image(segs[i][0]))
+			continue;
+		*phys_base = segs[i][1] - x86_64_kernel_image_phys(segs[i][0], 0);
+		have = true;
+	}
+	free(segs);
+	return have;
+}
+
+static struct vmmap_error *
+phys_base_from_vmcoreinfo(struct kernel *k)
+{
+	int64_t pb;
+	struct vmmap_error *err = vmcoreinfo_number(k->vi, "phys_base", &pb);
+	if (!err) {
+		fact_set(&k->phys_base, (uint64_t)pb, VMMAP_FROM_VMCOREINFO, true);
+		return NULL;
+	}
+	if (vmmap_error_code(err) != VMMAP_ERROR_NOT_FOUND)
+		return err;
+	drop(err);
+	uint64_t v;
+	if (phys_base_from_phdrs(k, &v)) {
+		fact_set(&k->phys_base, v, VMMAP_FROM_ELF_PHDRS, true);
+		return NULL;
+	}
+	/* SYMBOL(phys_base) is the variable's address: translate it
+	 * through the page tables and read it. */
+	uint64_t addr, pa;
+	if (!(err = vmcoreinfo_symbol(k->vi, "phys_base", &addr)) &&
+	    !(err = kernel_translate(k, addr, &pa)) &&
+	    !(err = source_read_u64_phys(k->src, pa, &v))) {
+		fact_set(&k->phys_base, v, VMMAP_FROM_MEMORY, true);
+		return NULL;
+	}
+	drop(err);
+	return vmmap_error_create(VMMAP_ERROR_VMCOREINFO,
+				  "cannot find phys_base: VMCOREINFO has no NUMBER(phys_base) and nothing else gives it");
+}
+
+static struct vmmap_error *
+kernel_offset_from_vmcoreinfo(struct kernel *k)
+{
+	uint64_t off;
+	struct vmmap_error *err = vmcoreinfo_hex(k->vi, "KERNELOFFSET", &off);
+	if (!err) {
+		/* KASLR moves the kernel in 2 MiB steps
+		 * (CONFIG_PHYSICAL_ALIGN, arch/x86/boot/compressed/kaslr.c). */
+		if (off & ((1ULL << 21) - 1))
+			return vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
+						  "VMCOREINFO KERNELOFFSET=%llx is not 2 MiB aligned",
+						  (unsigned long long)off);
+		fact_set(&k->kernel_offset, off, VMMAP_FROM_VMCOREINFO, true);
+	} else if (vmmap_error_code(err) == VMMAP_ERROR_NOT_FOUND) {
+		drop(err);
+		fact_set(&k->kernel_offset, 0, VMMAP_FROM_ERA_TABLE, false);
+		kernel_note(k, "no KERNELOFFSET in VMCOREINFO: assuming an unrandomized kernel text");
+	} else {
+		return err;
+	}
+	fact_set(&k->kaslr, k->kernel_offset.value != 0, k->kernel_offset.source,
+		 k->kernel_offset.exact);
+	return NULL;
+}
+
+/* AMD SME's encryption bit sits in page-table entries: strip it. */
+static void
+sme_mask_from_vmcoreinfo(struct kernel *k)
+{
+	int64_t mask;
+	struct vmmap_error *err = vmcoreinfo_number(k->vi, "sme_mask", &mask);
+	k->pt.sme_mask = err ? 0 : (uint64_t)mask;
+	drop(err);
+}
+
+/* init_top_pgt (init_level4_pgt before 4.13), by its fixed offset in
+ * the kernel image. */
+static void
+find_page_table_root(struct kernel *k)
+{
+	uint64_t vaddr;
+	struct vmmap_error *err = vmcoreinfo_symbol(k->vi, "init_top_pgt", &vaddr);
+	if (err) {
+		drop(err);
+		err = vmcoreinfo_symbol(k->vi, "init_level4_pgt", &vaddr);
+	}
+	if (err) {
+		drop(err);
+		return;
+	}
+	if (!x86_64_in_kernel_image(vaddr))
+		return;
+	k->pt.read = read_phys_cb;
+	k->pt.arg = k->src;
+	k->pt.root = x86_64_kernel_image_phys(vaddr, k->phys_base.value);
+	k->have_pt = true;
+}
+
+/* Walk the kernel's own text address with 4 and with 5 levels: only the
+ * depth the kernel runs with reaches its physical address. */
+static bool
+probe_levels(struct kernel *k, int *levels)
+{
+	if (!k->have_pt)
+		return false;
+	uint64_t text = x86_64_kernel_text(k->kernel_offset.value);
+	uint64_t want = x86_64_kernel_image_phys(text, k->phys_base.value);
+	uint64_t got4, got5;
+	bool four = x86_64_pt_walk(&k->pt, 4, text, &got4) && got4 == want;
+	bool five = x86_64_pt_walk(&k->pt, 5, text, &got5) && got5 == want;
+	if (four == five)
+		return false;
+	*levels = four ? 4 : 5;
+	return true;
+}
+
+static struct vmmap_error *
+levels_from_vmcoreinfo(struct kernel *k)
+{
+	int64_t l5;
+	struct vmmap_error *err = vmcoreinfo_number(k->vi, "pgtable_l5_enabled", &l5);
+	if (!err) {
+		if (l5 != 0 && l5 != 1)
+			return vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
+						  "VMCOREINFO NUMBER(pgtable_l5_enabled)=%lld is neither 0 nor 1",
+						  (long long)l5);
+		/* The kernel's word against its page tables: a dump whose
+		 * VMCOREINFO disagrees with them is corrupt. */
+		int probed;
+		if (probe_levels(k, &probed) && probed != (l5 ? 5 : 4))
+			return vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
+						  "the dump contradicts itself: NUMBER(pgtable_l5_enabled)=%lld but the kernel page tables are %d-level",
+						  (long long)l5, probed);
+		fact_set(&k->levels, l5 ? 5 : 4, VMMAP_FROM_VMCOREINFO, true);
+		return NULL;
+	}
+	if (vmmap_error_code(err) != VMMAP_ERROR_NOT_FOUND)
+		return err;
+	drop(err);
+	/* Before 4.17 the key does not exist; 5-level paging needs a 4.14+
+	 * kernel. Otherwise ask the page tables. */
+	if (k->release_code.known && kernel_version(k) < KV(4, 14, 0)) {
+		fact_set(&k->levels, 4, VMMAP_FROM_ERA_TABLE, true);
+		return NULL;
+	}
+	int levels;
+	if (probe_levels(k, &levels)) {
+		fact_set(&k->levels, levels, VMMAP_FROM_PAGE_TABLES, true);
+		return NULL;
+	}
+	fact_set(&k->levels, 4, VMMAP_FROM_ERA_TABLE, false);
+	kernel_note(k, "no NUMBER(pgtable_l5_enabled) and no readable page tables: assuming 4-level paging");
+	return NULL;
+}
+
+/* libaddrxlat over the source's reads, for sources without a walk. */
+static void
+setup_page_walk(struct kernel *k)
+{
+	k->pt.levels = (int)k->levels.value;
+	if (k->src->ops.page_walk || !k->have_pt)
+		return;
+	struct vmmap_error *err = pgwalk_create(&k->pt, &k->pgwalk);
+	if (err) {
+		kernel_note(k, "no page walks: %s", vmmap_error_message(err));
+		drop(err);
+	}
+}
+
+static struct vmmap_error *
+read_vmcoreinfo(struct kernel *k)
+{
+	char *text = NULL;
+	struct vmmap_error *err = source_vmcoreinfo(k->src, &text);
+	if (err)
+		return err;
+	err = vmcoreinfo_parse(text, strlen(text), &k->vi);
+	free(text);
+	return err;
+}
+
+struct vmmap_error *
+kernel_open(struct vmmap_source *src, const char *symbols_path, struct kernel **ret)
+{
+	struct kernel *k = calloc(1, sizeof(*k));
+	if (!k)
+		return &vmmap_enomem;
+	k->src = src;
+	symtab_init(&k->syms, VMMAP_FROM_NONE);
+	struct vmmap_error *err;
+	if ((err = read_vmcoreinfo(k)) ||
+	    (err = release_from_vmcoreinfo(k)) ||
+	    (err = phys_base_from_vmcoreinfo(k)) ||
+	    (err = kernel_offset_from_vmcoreinfo(k))) {
+		kernel_destroy(k);
+		return err;
+	}
+	sme_mask_from_vmcoreinfo(k);
+	find_page_table_root(k);
+	if ((err = levels_from_vmcoreinfo(k))) {
+		kernel_destroy(k);
+		return err;
+	}
+	setup_page_walk(k);
+	if ((err = load_symbols(k, symbols_path))) {
+		kernel_destroy(k);
+		return err;
+	}
+	*ret = k;
+	return NULL;
+}
+
+void
+kernel_destroy(struct kernel *k)
+{
+	if (!k)
+		return;
+	pgwalk_destroy(k->pgwalk);
+	vmcoreinfo_destroy(k->vi);
+	symtab_fini(&k->syms);
+	notes_fini(&k->notes);
+	free(k);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
+/*
+ * The kernel reader: everything needed to read the crashed kernel's
+ * memory and symbols, set up once from a source. It holds the source
+ * (borrowed), the parsed VMCOREINFO, the facts reading depends on
+ * (phys_base, KERNELOFFSET, paging depth, the SME mask, the page
+ * tables' root), a page walker, the symbol table, and the notes made on
+ * the way. Facts, probes and module discovery read through it; the map
+ * owns it after the build, for page walks and symbol lookups.
+ *
+ * Set-up order (kernel_open): VMCOREINFO, OSRELEASE, phys_base,
+ * KERNELOFFSET, SME mask, paging depth (checked against the page
+ * tables), the page walker, then the symbols (kallsyms from the dump,
+ * or the vmlinux / System.map given).
+ */
+#ifndef VMMAP_KERNEL_H
+#define VMMAP_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86_64/pgtable.h"
+#include "notes.h"
+#include "source.h"
+#include "symtab.h"
+#include "vmcoreinfo.h"
+#include "vmlinux.h"
+
+struct pgwalk;
+
+struct kernel {
+	struct vmmap_source *src;	/* borrowed */
+	struct vmcoreinfo *vi;
+	char release[65];		/* OSRELEASE, "" if unknown */
+	struct vmmap_fact release_code;	/* KERNEL_VERSION(a, b, c) */
+	struct vmmap_fact phys_base;
+	struct vmmap_fact kernel_offset;
+	struct vmmap_fact kaslr;
+	struct vmmap_fact levels;	/* 4 or 5 */
+	struct x86_64_page_tables pt;	/* init_top_pgt, if have_pt */
+	bool have_pt;
+	struct pgwalk *pgwalk;		/* for sources without a page_walk op */
+	struct symtab syms;		/* empty if there is no symbol source */
+	struct vmlinux_facts vmlinux;	/* DWARF facts of the vmlinux given */
+	struct notes notes;
+};
+
+/* symbols_path: a vmlinux or System.map, or NULL for the dump's own
+ * kallsyms. */
+struct vmmap_error *kernel_open(struct vmmap_source *src, const char *symbols_path,
+				struct kernel **ret);
+void kernel_destroy(struct kernel *k);
+
+void kernel_note(struct kernel *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The KERNEL_VERSION code of OSRELEASE, 0 if unknown. */
+uint64_t kernel_version(const struct kernel *k);
+
+/* Virtual to physical through the kernel page tables: the source's
+ * own walk if it has one, else libaddrxlat over its reads. */
+bool kernel_can_translate(const struct kernel *k);
+struct vmmap_error *kernel_translate(struct kernel *k, uint64_t vaddr, uint64_t *paddr);
+/* Is vaddr mapped in the kernel page tables? */
+bool kernel_is_mapped(struct kernel *k, uint64_t vaddr);
+/* Read kernel virtual memory through page walks, page by page. */
+struct vmmap_error *kernel_read(struct kernel *k, uint64_t vaddr, void *buf, size_t len);
+/* Read the kernel image (its variables, kallsyms) by the image
+ * mapping's fixed offset: no page tables needed. VMMAP_ERROR_FAULT
+ * below the image mapping. */
+struct vmmap_error *kernel_read_image(struct kernel *k, uint64_t vaddr, void *buf,
+				      size_t len);
+struct vmmap_error *kernel_read_image_u64(struct kernel *k, uint64_t vaddr, uint64_t *ret);
+/* Read a kernel variable (in the image) found through the symbols:
+ * false (with a note if it exists but is unreadable) when it cannot
+ * be. */
+bool kernel_read_variable(struct kernel *k, const char *name, uint64_t *value);
+
+/* A symbol's runtime address, from the source's own symbols (a
+ * debugger's) or the symbol table. */
+bool kernel_symbol(struct kernel *k, const char *name, uint64_t *addr);
+/* Is any symbol source there (whose silence then means absence)? */
+bool kernel_has_symbols(const struct kernel *k);
+/* Is any of these symbols known? */
+bool kernel_has_any_symbol(struct kernel *k, const char *const *names);
+
+#endif
