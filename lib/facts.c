@@ -289,7 +289,10 @@ era_physmem_end(struct gather *g)
 	struct vmmap_fact *f = &k->physmem_end;
 	uint64_t v, max_pfn;
 	uint64_t full = (1ULL << g->out->max_physmem_bits) - 1;
-	if (kernel_read_variable(g->kr, "physmem_end", &v) && v <= full) {
+	/* physmem_end (6.x; arch/x86/mm/init_64.c), renamed
+	 * direct_map_physmem_end by 7.x (Debian's 7.2 has that name). */
+	if ((kernel_read_variable(g->kr, "physmem_end", &v) ||
+	     kernel_read_variable(g->kr, "direct_map_physmem_end", &v)) && v <= full) {
 		fact_set(f, v, VMMAP_FROM_MEMORY, true);
 		return;
 	}
@@ -337,6 +340,54 @@ facts_era(struct gather *g)
 	era_fixmap(g);
 }
 
+/* ------------------------------------------------------------------ */
+/* The bases against the page tables */
+
+/* Is the top-level entry covering va present? The kernel fills in the
+ * top-level entries of vmalloc and vmemmap space at boot
+ * (preallocate_vmalloc_pages(), sync_global_pgds()). */
+static bool
+top_entry_present(const struct kernel *kr, uint64_t va)
+{
+	uint64_t e;
+	struct x86_64_pte d;
+	if (!x86_64_pt_read_entry(&kr->pt, kr->pt.root, x86_64_pt_index(va, kr->pt.levels), &e))
+		return false;
+	x86_64_pte_decode(e, kr->pt.levels, kr->pt.sme_mask, &d);
+	return d.present;
+}
+
+static void
+disagree(struct gather *g, const char *name, const struct vmmap_fact *f, const char *why)
+{
+	kernel_note(g->kr, "%s 0x%llx (from %s) disagrees with the page tables: %s",
+		    name, (unsigned long long)f->value, vmmap_provenance_name(f->source), why);
+}
+
+/* Each base against what the page tables map: the direct map's first
+ * page is physical 0, the struct page of pfn 0 is mapped (section 0 is
+ * always present), vmalloc space has its top-level entry. A
+ * disagreement is noted, not corrected: one of the two is wrong. */
+static void
+facts_cross_check(struct gather *g)
+{
+	struct kernel *kr = g->kr;
+	const struct vmmap_kernel *k = g->k;
+	if (!kr->have_pt || !kernel_can_translate(kr))
+		return;
+	uint64_t pa;
+	struct vmmap_error *err = kernel_translate(kr, k->page_offset_base.value, &pa);
+	if (err || pa != 0)
+		disagree(g, "page_offset_base", &k->page_offset_base,
+			 err ? "its first page is not mapped" : "its first page is not physical 0");
+	drop(err);
+	if (!kernel_is_mapped(kr, k->vmemmap_base.value))
+		disagree(g, "vmemmap_base", &k->vmemmap_base, "the struct page of pfn 0 is not mapped");
+	if (!top_entry_present(kr, k->vmalloc_base.value))
+		disagree(g, "vmalloc_base", &k->vmalloc_base,
+			 "no top-level page table covers its start");
+}
+
 /* The facts the kernel reader established, as vmmap_kernel shows them. */
 static void
 facts_of_reader(struct gather *g)
@@ -360,5 +411,6 @@ facts_gather(struct kernel *kr, struct kernel_facts *out)
 	if (err)
 		return err;
 	facts_era(&g);
+	facts_cross_check(&g);
 	return NULL;
 }

@@ -15,11 +15,18 @@ struct kallsyms_location {
 	uint64_t token_table;
 	uint64_t token_index;
 	uint64_t offsets;	/* base-relative tables ... */
-	uint64_t relative_base;
+	uint64_t relative_base;	/* 0: offsets relative to themselves (6.15+) */
 	uint64_t addresses;	/* ... or absolute addresses (0 if none) */
 	uint64_t stext;		/* expected address of _stext, 0 if unknown */
 	uint64_t image_start;	/* else: _stext is at or above this address */
 };
+
+/* Find the tables in the kernel image [start, start + size) when
+ * VMCOREINFO does not name them (kernels before 6.0): fills in
+ * everything but stext and image_start, which the caller sets for
+ * kallsyms_decode() to check. VMMAP_ERROR_NOT_FOUND if nothing fits. */
+struct vmmap_error *kallsyms_find(kallsyms_read_fn *read, void *arg, uint64_t start,
+				  uint64_t size, struct kallsyms_location *loc);
 
 /* Decode every symbol into out (which the caller initialised). */
 struct vmmap_error *kallsyms_decode(const struct kallsyms_location *loc,

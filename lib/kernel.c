@@ -179,31 +179,74 @@ read_image_cb(void *arg, uint64_t vaddr, void *buf, size_t len)
 	return kernel_read_image(arg, vaddr, buf, len);
 }
 
+/* The kallsyms tables VMCOREINFO names (6.0+): NOT_FOUND if it names
+ * none. */
+static struct vmmap_error *
+kallsyms_from_vmcoreinfo(const struct vmcoreinfo *vi, struct kallsyms_location *loc)
+{
+	struct vmmap_error *err;
+	if ((err = vmcoreinfo_symbol(vi, "kallsyms_names", &loc->names)))
+		return err;
+	if ((err = vmcoreinfo_symbol(vi, "kallsyms_num_syms", &loc->num_syms)) ||
+	    (err = vmcoreinfo_symbol(vi, "kallsyms_token_table", &loc->token_table)) ||
+	    (err = vmcoreinfo_symbol(vi, "kallsyms_token_index", &loc->token_index)))
+		goto partial;
+	/* Offsets from kallsyms_relative_base, offsets from themselves
+	 * (7.x: no relative base), or absolute addresses. */
+	if (!(err = vmcoreinfo_symbol(vi, "kallsyms_offsets", &loc->offsets))) {
+		err = vmcoreinfo_symbol(vi, "kallsyms_relative_base", &loc->relative_base);
+		drop(err);
+		return NULL;
+	}
+	drop(err);
+	if (!(err = vmcoreinfo_symbol(vi, "kallsyms_addresses", &loc->addresses)))
+		return NULL;
+partial:
+	/* Some named, some not: say which, as a format error (a note). */
+	return vmmap_error_create(VMMAP_ERROR_FORMAT,
+				  vmmap_error_code(err) == VMMAP_ERROR_NOT_FOUND
+					  ? "VMCOREINFO names only some of the kallsyms tables"
+					  : vmmap_error_message(err));
+}
+
+/* Where the kallsyms tables are found by kallsyms_find(): from _text,
+ * at most this far (Debian's 5.10 has them 17 MiB in). */
+#define KALLSYMS_SCAN_SPAN (256ULL << 20)
+
 static struct vmmap_error *
 load_kallsyms(struct kernel *k)
 {
 	struct kallsyms_location loc = { 0 };
-	const struct vmcoreinfo *vi = k->vi;
-	struct vmmap_error *err;
-	if ((err = vmcoreinfo_symbol(vi, "kallsyms_names", &loc.names)) ||
-	    (err = vmcoreinfo_symbol(vi, "kallsyms_num_syms", &loc.num_syms)) ||
-	    (err = vmcoreinfo_symbol(vi, "kallsyms_token_table", &loc.token_table)) ||
-	    (err = vmcoreinfo_symbol(vi, "kallsyms_token_index", &loc.token_index)))
-		return err;
-	if ((err = vmcoreinfo_symbol(vi, "kallsyms_offsets", &loc.offsets)) ||
-	    (err = vmcoreinfo_symbol(vi, "kallsyms_relative_base", &loc.relative_base))) {
+	enum vmmap_provenance source = VMMAP_FROM_KALLSYMS;
+	struct vmmap_error *err = kallsyms_from_vmcoreinfo(k->vi, &loc);
+	uint64_t text = x86_64_kernel_text(k->kernel_offset.value);
+	if (err && vmmap_error_code(err) == VMMAP_ERROR_NOT_FOUND) {
 		drop(err);
-		loc.offsets = loc.relative_base = 0;
-		if ((err = vmcoreinfo_symbol(vi, "kallsyms_addresses", &loc.addresses)))
-			return err;
+		source = VMMAP_FROM_KALLSYMS_SCAN;
+		err = kallsyms_find(read_image_cb, k, text, KALLSYMS_SCAN_SPAN, &loc);
+		if (err) {
+			struct vmmap_error *why = vmmap_error_format(
+				vmmap_error_code(err),
+				"VMCOREINFO names no kallsyms tables (as before 6.0), and %s",
+				vmmap_error_message(err));
+			drop(err);
+			return why;
+		}
 	}
-	err = vmcoreinfo_symbol(vi, "_stext", &loc.stext);
+	if (err)
+		return err;
+	/* _stext, from VMCOREINFO or else where KERNELOFFSET puts the
+	 * text, is what the decoded tables must agree with. */
+	err = vmcoreinfo_symbol(k->vi, "_stext", &loc.stext);
+	if (err)
+		loc.stext = text;
 	drop(err);
 	loc.image_start = x86_64_kernel_image_start();
-	symtab_init(&k->syms, VMMAP_FROM_KALLSYMS);
+	symtab_init(&k->syms, source);
 	err = kallsyms_decode(&loc, read_image_cb, k, &k->syms);
 	if (err) {
 		symtab_fini(&k->syms);
+		symtab_init(&k->syms, VMMAP_FROM_NONE);
 		return err;
 	}
 	symtab_finish(&k->syms);
@@ -253,8 +296,9 @@ load_symbols(struct kernel *k, const char *symbols_path)
 	struct vmmap_error *err = load_kallsyms(k);
 	if (!err)
 		return NULL;
-	if (vmmap_error_code(err) != VMMAP_ERROR_NOT_FOUND)
-		kernel_note(k, "kallsyms in the dump unusable: %s", vmmap_error_message(err));
+	/* Every symbol-dependent answer degrades now: say so, and why. */
+	kernel_note(k, "no symbols from the dump: %s; give --vmlinux or a System.map",
+		    vmmap_error_message(err));
 	drop(err);
 	return NULL;
 }

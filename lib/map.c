@@ -20,6 +20,7 @@ vmmap_provenance_name(enum vmmap_provenance p)
 	case VMMAP_FROM_VMCOREINFO: return "vmcoreinfo";
 	case VMMAP_FROM_MEMORY: return "memory";
 	case VMMAP_FROM_KALLSYMS: return "kallsyms";
+	case VMMAP_FROM_KALLSYMS_SCAN: return "kallsyms-scan";
 	case VMMAP_FROM_VMLINUX: return "vmlinux";
 	case VMMAP_FROM_ELF_PHDRS: return "elf-phdrs";
 	case VMMAP_FROM_PAGE_TABLES: return "page-tables";

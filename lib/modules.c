@@ -8,10 +8,13 @@
  * MODULE_NAME_LEN 56) since 2.6 (include/linux/module.h). Where its
  * memory is described varies: core_layout/init_layout (4.5-6.3), then
  * mem[MOD_MEM_NUM_TYPES] (6.4+), each an array-free { void *base;
- * unsigned int size; ... }. Rather than tabulate offsets by version,
- * find every offset that holds such a (base, size) pair in *all*
- * loaded modules: a page-aligned base inside the modules area, a size
- * that keeps it there, and one of them enclosing the struct itself.
+ * unsigned int size; ... }, which later kernels made { void *base;
+ * bool is_rox; unsigned int size; ... } (the size 12 bytes in; seen on
+ * Debian's 7.2, where text and data also live apart). Rather than
+ * tabulate offsets by version, find every offset that holds such a
+ * (base, size) pair in *all* loaded modules: a page-aligned base inside
+ * the modules area, a size that keeps it there, and one of them
+ * enclosing the struct itself.
  */
 #include "config.h"
 
@@ -83,22 +86,33 @@ read_module_list(struct kernel *kr, uint64_t lo, uint64_t hi,
 	return true;
 }
 
-static void
-pair_at(const struct raw_module *m, size_t off, uint64_t *base, uint32_t *size)
+/* Where a (base, size) pair may sit: the size right after the base,
+ * or 12 bytes in behind a bool (is_rox) and its padding. */
+struct pair_place {
+	size_t off;		/* of the base */
+	size_t size_at;		/* 8 or 12 */
+};
+
+/* The pair at place p, or false if the bytes cannot be one. */
+static bool
+pair_at(const struct raw_module *m, struct pair_place p, uint64_t *base, uint32_t *size)
 {
-	memcpy(base, m->bytes + off, 8);
-	memcpy(size, m->bytes + off + 8, 4);
+	const uint8_t *b = m->bytes + p.off;
+	memcpy(base, b, 8);
+	memcpy(size, b + p.size_at, 4);
+	return p.size_at == 8 || (b[8] <= 1 && !b[9] && !b[10] && !b[11]);
 }
 
 static bool
-offset_holds_ranges(const struct raw_module *mods, size_t n, size_t off,
+offset_holds_ranges(const struct raw_module *mods, size_t n, struct pair_place p,
 		    uint64_t lo, uint64_t hi, bool *encloses_struct)
 {
 	bool any = false, encloses = true;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t base;
 		uint32_t size;
-		pair_at(&mods[i], off, &base, &size);
+		if (!pair_at(&mods[i], p, &base, &size))
+			return false;
 		if (base == 0 && size == 0) {
 			encloses = false;
 			continue;
@@ -138,14 +152,19 @@ modules_load(struct kernel *kr, uint64_t lo, uint64_t hi, struct module_list *ou
 		free(mods);
 		return NULL;
 	}
-	size_t offsets[MODULE_SCAN / 8];
+	struct pair_place places[MODULE_SCAN / 8];
 	size_t noff = 0;
 	bool found_struct = false;
-	for (size_t off = MODULE_NAME_OFFSET + MODULE_NAME_LEN; off + 12 <= MODULE_SCAN; off += 8) {
-		bool encloses;
-		if (offset_holds_ranges(mods, n, off, lo, hi, &encloses)) {
-			offsets[noff++] = off;
-			found_struct |= encloses;
+	for (size_t size_at = 8; size_at <= 12 && !found_struct; size_at += 4) {
+		noff = 0;
+		for (size_t off = MODULE_NAME_OFFSET + MODULE_NAME_LEN;
+		     off + size_at + 4 <= MODULE_SCAN; off += 8) {
+			struct pair_place p = { off, size_at };
+			bool encloses;
+			if (offset_holds_ranges(mods, n, p, lo, hi, &encloses)) {
+				places[noff++] = p;
+				found_struct |= encloses;
+			}
 		}
 	}
 	if (!found_struct) {
@@ -164,7 +183,7 @@ modules_load(struct kernel *kr, uint64_t lo, uint64_t hi, struct module_list *ou
 		for (size_t j = 0; j < noff && !err; j++) {
 			uint64_t base;
 			uint32_t size;
-			pair_at(&mods[i], offsets[j], &base, &size);
+			pair_at(&mods[i], places[j], &base, &size);
 			if (size)
 				err = add_range(out, base, size, i);
 		}

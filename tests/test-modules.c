@@ -422,6 +422,98 @@ test_kallsyms(void)
 	}
 }
 
+/* The tables as scripts/kallsyms.c of 4.6-5.19 lays them out, each
+ * label 8-byte aligned, with 300 names (two markers), and nothing in
+ * VMCOREINFO: kallsyms_find must locate them all. */
+static void
+write_old_kallsyms(struct kmem *k, struct kallsyms_location *want)
+{
+	struct kallsyms_location tok;
+	write_kallsyms(k, &tok, true);	/* for its token table */
+	uint8_t table[1024];
+	uint16_t index[256];
+	memcpy(index, k->b + 0x200, sizeof(index));
+	size_t table_len = index[255] + strlen((char *)k->b + 0x400 + index[255]) + 1;
+	memcpy(table, k->b + 0x400, table_len);
+	memset(k, 0, sizeof(*k));
+	enum { NUM = 300 };
+	size_t at = 0;
+	int32_t off[NUM];
+	for (int i = 0; i < NUM; i++)
+		off[i] = 0x10 * i;
+	memcpy(k->b, off, sizeof(off));
+	at = (sizeof(off) + 7) & ~7u;
+	want->offsets = KBASE;
+	want->relative_base = KBASE + at;
+	uint64_t base = 0xffffffff81000000ULL;
+	memcpy(k->b + at, &base, 8);
+	at += 8;
+	want->num_syms = KBASE + at;
+	uint32_t num = NUM;
+	memcpy(k->b + at, &num, 4);
+	at += 8;
+	want->names = KBASE + at;
+	uint32_t markers[2] = { 0, 0 };
+	size_t names = at;
+	for (int i = 0; i < NUM; i++) {
+		if (i == 256)
+			markers[1] = (uint32_t)(at - names);
+		if (i == 0) {
+			const uint8_t stext[] = { 3, 'T', 0x80, 0x81 };
+			memcpy(k->b + at, stext, sizeof(stext));
+			at += sizeof(stext);
+			continue;
+		}
+		char name[16];
+		int len = snprintf(name, sizeof(name), "tsym%d", i);
+		k->b[at++] = (uint8_t)len;
+		memcpy(k->b + at, name, (size_t)len);
+		at += (size_t)len;
+	}
+	at = (at + 7) & ~7u;
+	memcpy(k->b + at, markers, sizeof(markers));
+	at += sizeof(markers);
+	want->token_table = KBASE + at;
+	memcpy(k->b + at, table, table_len);
+	at = (at + table_len + 7) & ~7u;
+	want->token_index = KBASE + at;
+	memcpy(k->b + at, index, sizeof(index));
+}
+
+static void
+test_kallsyms_find(void)
+{
+	struct kmem *k = malloc(sizeof(*k));
+	struct kallsyms_location want = { 0 }, got = { 0 };
+	write_old_kallsyms(k, &want);
+	struct vmmap_error *err = kallsyms_find(kmem_read, k, KBASE, sizeof(k->b), &got);
+	ok(!err && got.token_table == want.token_table && got.token_index == want.token_index &&
+	   got.names == want.names && got.num_syms == want.num_syms &&
+	   got.offsets == want.offsets && got.relative_base == want.relative_base,
+	   "kallsyms_find locates all six tables of a 5.x-style image");
+	vmmap_error_destroy(err);
+	got.stext = 0xffffffff81000000ULL;
+	got.image_start = 0xffffffff80000000ULL;
+	struct symtab st;
+	symtab_init(&st, VMMAP_FROM_KALLSYMS_SCAN);
+	err = kallsyms_decode(&got, kmem_read, k, &st);
+	symtab_finish(&st);
+	const struct symtab_entry *e = symtab_by_name(&st, "sym299");
+	ok(!err && st.n == 300 && e && e->type == 't' && e->addr == 0xffffffff81000000ULL + 0x10 * 299,
+	   "and they decode: 300 names, sym299 (type t) at _stext + 0xbb0");
+	vmmap_error_destroy(err);
+	symtab_fini(&st);
+
+	/* One marker wrong: the names no longer fit, nothing is found. */
+	uint32_t bad = 1;
+	memcpy(k->b + (want.token_table - KBASE) - 4, &bad, 4);
+	err = kallsyms_find(kmem_read, k, KBASE, sizeof(k->b), &got);
+	ok(err && vmmap_error_code(err) == VMMAP_ERROR_NOT_FOUND,
+	   "a corrupt marker: not found, no guess");
+	vmmap_error_destroy(err);
+	free(k);
+}
+
 /* ------------------------------------------------------------------ */
 /* Modules: a kernel reader over the physical memory, with the kernel
  * image at phys_base 0 and module space mapped linearly from physical
@@ -609,6 +701,7 @@ main(void)
 	test_ptenum();
 	test_symtab();
 	test_kallsyms();
+	test_kallsyms_find();
 	test_modules();
 	test_pagestream();
 	printf("1..%d\n", n);

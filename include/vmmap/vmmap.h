@@ -155,10 +155,11 @@ enum vmmap_provenance {
 	VMMAP_FROM_PAGE_TABLES,	/* a walk of the kernel page tables */
 	VMMAP_FROM_ERA_TABLE,	/* a table by kernel version: a guess */
 	VMMAP_FROM_LAYOUT,	/* fixed by the layout of this kernel era */
+	VMMAP_FROM_KALLSYMS_SCAN,	/* kallsyms tables found in the kernel image */
 };
 
-/* The stable name: "vmcoreinfo", "memory", "kallsyms", "vmlinux",
- * "elf-phdrs", "page-tables", "era-table", "layout", "none". */
+/* The stable name: "vmcoreinfo", "memory", "kallsyms", "kallsyms-scan",
+ * "vmlinux", "elf-phdrs", "page-tables", "era-table", "layout", "none". */
 const char *vmmap_provenance_name(enum vmmap_provenance p);
 
 struct vmmap_fact {

@@ -10,6 +10,10 @@
  *    kallsyms_offsets[i] (s32) from kallsyms_relative_base. With
  *    KALLSYMS_ABSOLUTE_PERCPU (x86_64 SMP) an offset >= 0 is an
  *    absolute value and a negative one means relative_base - 1 - off.
+ *    Linux 7.x has no kallsyms_relative_base (nor does its VMCOREINFO
+ *    name one): each offset is relative to its own place,
+ *    &kallsyms_offsets[i] + kallsyms_offsets[i], as offset_to_ptr()
+ *    reads it; measured on Debian's 7.2.13, whose _stext decodes so.
  * Which rule applies is decided by checking _stext against VMCOREINFO.
  */
 #include "config.h"
@@ -146,11 +150,15 @@ decode_name(struct stream *s, const struct tokens *tok, char *name,
 	return NULL;
 }
 
-enum offset_rule { ABSOLUTE_PERCPU, RELATIVE };
+enum offset_rule { ABSOLUTE_PERCPU, RELATIVE, SELF_RELATIVE };
 
+/* Symbol i's address from its offset: base is kallsyms_relative_base,
+ * or for SELF_RELATIVE the address of kallsyms_offsets. */
 static uint64_t
-offset_to_addr(int32_t off, uint64_t base, enum offset_rule rule)
+offset_to_addr(int32_t off, uint64_t base, enum offset_rule rule, uint64_t i)
 {
+	if (rule == SELF_RELATIVE)
+		return base + 4 * i + (uint64_t)(int64_t)off;
 	if (rule == RELATIVE)
 		return base + (uint32_t)off;
 	if (off >= 0)
@@ -162,11 +170,14 @@ offset_to_addr(int32_t off, uint64_t base, enum offset_rule rule)
  * failing that, the kernel image mapping) says it is. */
 static struct vmmap_error *
 choose_rule(const struct kallsyms_location *loc, int32_t stext_off,
-	    uint64_t base, enum offset_rule *rule)
+	    uint64_t base, uint64_t index, enum offset_rule *rule)
 {
-	enum offset_rule rules[] = { ABSOLUTE_PERCPU, RELATIVE };
-	for (size_t i = 0; i < 2; i++) {
-		uint64_t a = offset_to_addr(stext_off, base, rules[i]);
+	static const enum offset_rule with_base[] = { ABSOLUTE_PERCPU, RELATIVE };
+	static const enum offset_rule self[] = { SELF_RELATIVE };
+	const enum offset_rule *rules = loc->relative_base ? with_base : self;
+	size_t n = loc->relative_base ? 2 : 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t a = offset_to_addr(stext_off, base, rules[i], index);
 		if (loc->stext ? a == loc->stext : a >= loc->image_start) {
 			*rule = rules[i];
 			return NULL;
@@ -214,8 +225,8 @@ kallsyms_decode(const struct kallsyms_location *loc, kallsyms_read_fn *read,
 		return vmmap_error_format(VMMAP_ERROR_FORMAT,
 					  "kallsyms_num_syms is %u, not a plausible symbol count",
 					  num);
-	uint64_t base = 0;
-	if (!loc->addresses) {
+	uint64_t base = loc->offsets;	/* SELF_RELATIVE */
+	if (!loc->addresses && loc->relative_base) {
 		err = read(arg, loc->relative_base, &base, sizeof(base));
 		if (err)
 			return vmmap_error_prefix(err, "kallsyms_relative_base");
@@ -258,7 +269,7 @@ kallsyms_decode(const struct kallsyms_location *loc, kallsyms_read_fn *read,
 		else
 			addr = (uint64_t)(int64_t)((int32_t *)addrs)[i];
 		if (!have_rule && strcmp(name + 1, "_stext") == 0) {
-			err = choose_rule(loc, (int32_t)addr, base, &rule);
+			err = choose_rule(loc, (int32_t)addr, base, i, &rule);
 			if (err)
 				goto out;
 			have_rule = true;
@@ -275,7 +286,7 @@ kallsyms_decode(const struct kallsyms_location *loc, kallsyms_read_fn *read,
 	if (!loc->addresses)
 		for (size_t i = first; i < out->n; i++)
 			out->entries[i].addr = offset_to_addr(
-				(int32_t)out->entries[i].addr, base, rule);
+				(int32_t)out->entries[i].addr, base, rule, i - first);
 out:
 	free(tok.table);
 	free(addrs);

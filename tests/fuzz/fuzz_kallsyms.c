@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
-/* The kallsyms decoder. The input is a 64-byte header of table
+/* The kallsyms decoder and finder. The input is a 64-byte header of table
  * locations (u32 offsets into the rest, plus the expected _stext
  * offset) followed by the memory that holds the tables, mapped at
  * 0xffffffff81000000. */
@@ -43,7 +43,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mem m = { data + 64, size - 64 };
 	struct symtab st;
 	symtab_init(&st, VMMAP_FROM_KALLSYMS);
-	struct vmmap_error *err = kallsyms_decode(&loc, read_mem, &m, &st);
+	struct vmmap_error *err = NULL;
+	/* Bit 1 of f[6]: no locations given, the tables are searched for
+	 * as in a pre-6.0 kernel image (kallsyms_find). */
+	if (f[6] & 2)
+		err = kallsyms_find(read_mem, &m, BASE, m.n, &loc);
+	if (!err)
+		err = kallsyms_decode(&loc, read_mem, &m, &st);
 	if (!err) {
 		symtab_finish(&st);
 		symtab_by_name(&st, "_stext");
