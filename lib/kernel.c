@@ -253,11 +253,19 @@ load_kallsyms(struct kernel *k)
 	return NULL;
 }
 
-/* A vmlinux must be the dump's kernel: its _stext, moved by
- * KERNELOFFSET, must be VMCOREINFO's SYMBOL(_stext). */
+/* A vmlinux must be the dump's kernel: the same build ID (VMCOREINFO's
+ * BUILD-ID, 5.9+, against the ELF note), and its _stext, moved by
+ * KERNELOFFSET, at VMCOREINFO's SYMBOL(_stext). Two builds of one
+ * configuration can share every address: the build ID tells them apart. */
 static struct vmmap_error *
 check_vmlinux_matches(struct kernel *k, const char *path)
 {
+	const char *dump_id = vmcoreinfo_get(k->vi, "BUILD-ID");
+	if (dump_id && k->vmlinux.have_build_id &&
+	    strncmp(dump_id, k->vmlinux.build_id, sizeof(k->vmlinux.build_id)) != 0)
+		return vmmap_error_format(VMMAP_ERROR_SYMBOLS,
+					  "%s is another build than the dump's kernel: its build ID is %s, the dump's %.40s",
+					  path, k->vmlinux.build_id, dump_id);
 	uint64_t want, have;
 	struct vmmap_error *err = vmcoreinfo_symbol(k->vi, "_stext", &want);
 	if (err) {

@@ -6,6 +6,8 @@
 #include "symtab.h"
 
 struct vmlinux_facts {
+	bool have_build_id;		/* NT_GNU_BUILD_ID of an ELF vmlinux */
+	char build_id[41];		/* lowercase hex, as VMCOREINFO's BUILD-ID */
 	bool have_fixmap_pages;		/* enum fixed_addresses */
 	uint64_t fixmap_pages;		/* __end_of_fixed_addresses */
 	bool have_struct_page_size;

@@ -43,6 +43,33 @@ elf_symbol_type(Elf *elf, const GElf_Sym *sym)
 	return global ? c : (char)(c - 'A' + 'a');
 }
 
+/* The GNU build ID note (the kernel's .notes section) as hex. */
+static void
+load_build_id(Elf *elf, struct vmlinux_facts *f)
+{
+	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn));) {
+		GElf_Shdr shdr;
+		Elf_Data *data;
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		GElf_Nhdr nh;
+		size_t off = 0, name_off, desc_off, next;
+		while ((next = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    memcmp((char *)data->d_buf + name_off, "GNU", 4) == 0 &&
+			    nh.n_descsz > 0 && nh.n_descsz <= 20) {
+				const uint8_t *id = (const uint8_t *)data->d_buf + desc_off;
+				for (size_t i = 0; i < nh.n_descsz; i++)
+					snprintf(f->build_id + 2 * i, 3, "%02x", id[i]);
+				f->have_build_id = true;
+				return;
+			}
+			off = next;
+		}
+	}
+}
+
 static struct vmmap_error *
 load_elf_symbols(Elf *elf, const char *path, struct symtab *out)
 {
@@ -214,8 +241,10 @@ vmlinux_load(const char *path, struct symtab *out, struct vmlinux_facts *facts)
 						 "%s: not an x86_64 vmlinux", path);
 		else {
 			err = load_elf_symbols(elf, path, out);
-			if (!err)
+			if (!err) {
+				load_build_id(elf, facts);
 				load_dwarf_facts(elf, facts);
+			}
 		}
 		if (elf)
 			elf_end(elf);
