@@ -94,10 +94,15 @@ static struct vmmap_error *
 dumpfile_present_range(void *arg, uint64_t addr, uint64_t *start, uint64_t *end)
 {
 	struct dumpfile *df = arg;
-	kdump_attr_t attr = { .type = KDUMP_BITMAP };
-	kdump_status st = kdump_get_typed_attr(df->kctx, KDUMP_ATTR_FILE_PAGEMAP, &attr);
+	/* kdump_get_attr(), the same in 0.5.1 to 0.5.6: 0.5.6 changed the
+	 * arguments of kdump_get_typed_attr(). */
+	kdump_attr_t attr;
+	kdump_status st = kdump_get_attr(df->kctx, KDUMP_ATTR_FILE_PAGEMAP, &attr);
 	if (st != KDUMP_OK)
 		return kdump_error(df, st, "no page map");
+	if (attr.type != KDUMP_BITMAP)
+		return vmmap_error_create(VMMAP_ERROR_FORMAT,
+					  "no page map: " KDUMP_ATTR_FILE_PAGEMAP " is not a bitmap");
 	kdump_bmp_t *bmp = attr.val.bitmap;
 	kdump_addr_t first = addr / DUMP_PAGE_SIZE;
 	if (kdump_bmp_find_set(bmp, &first) != KDUMP_OK)
