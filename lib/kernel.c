@@ -33,15 +33,10 @@ fact_set(struct vmmap_fact *f, uint64_t value, enum vmmap_provenance src, bool e
 void
 kernel_note(struct kernel *k, const char *fmt, ...)
 {
-	char *msg;
 	va_list ap;
 	va_start(ap, fmt);
-	int r = vasprintf(&msg, fmt, ap);
+	notes_vadd(&k->notes, fmt, ap);
 	va_end(ap);
-	if (r >= 0) {
-		notes_add(&k->notes, "%s", msg);
-		free(msg);
-	}
 }
 
 uint64_t

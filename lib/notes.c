@@ -8,14 +8,10 @@
 #include <stdlib.h>
 
 void
-notes_add(struct notes *notes, const char *fmt, ...)
+notes_vadd(struct notes *notes, const char *fmt, va_list ap)
 {
 	char *msg;
-	va_list ap;
-	va_start(ap, fmt);
-	int r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (r < 0)
+	if (vasprintf(&msg, fmt, ap) < 0)
 		return;
 	char **v = realloc(notes->v, (notes->n + 1) * sizeof(*v));
 	if (!v) {

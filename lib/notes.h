@@ -4,6 +4,7 @@
 #ifndef VMMAP_NOTES_H
 #define VMMAP_NOTES_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct notes {
@@ -12,8 +13,8 @@ struct notes {
 };
 
 /* Without memory the note is lost, never the work. */
-void notes_add(struct notes *notes, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void notes_vadd(struct notes *notes, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void notes_fini(struct notes *notes);
 
 #endif
