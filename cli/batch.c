@@ -67,8 +67,8 @@ void
 batch_print_error_line(FILE *f, const char *dump, const char *code,
 		       const char *message)
 {
-	fputs("{\"dump\":", f);
-	vmmap_print_json_string(dump, f);
+	fputc('{', f);
+	vmmap_print_json_field("dump", dump, strlen(dump), f);
 	fputs(",\"ok\":false,\"error\":", f);
 	vmmap_print_json_string(message, f);
 	fputs(",\"error_code\":", f);

@@ -278,8 +278,8 @@ cmd_annotate(struct vmmap_map *map, const struct options *o, FILE *out, bool jso
 		return vmmap_error_new(VMMAP_ERROR_NOMEM, "out of memory");
 	vmmap_annotate_text(map, o->text, o->text_len, m);
 	fclose(m);
-	fputs("{\"text\":", out);
-	vmmap_print_json_string(buf, out);
+	fputc('{', out);
+	vmmap_print_json_field("text", buf, len, out);
 	fputs("}\n", out);
 	free(buf);
 	return NULL;
@@ -340,8 +340,8 @@ print_jsonl(struct vmmap_map *map, const struct options *o, const char *dump)
 	if (!err && (len < 2 || buf[0] != '{'))
 		err = vmmap_error_new(VMMAP_ERROR_NOMEM, "no result");
 	if (!err) {
-		fputs("{\"dump\":", stdout);
-		vmmap_print_json_string(dump, stdout);
+		fputc('{', stdout);
+		vmmap_print_json_field("dump", dump, strlen(dump), stdout);
 		fputs(",\"ok\":true,", stdout);
 		fwrite(buf + 1, 1, len - 1, stdout);
 		fputc('\n', stdout);

@@ -84,20 +84,92 @@ vmmap_print_map_text(const struct vmmap_map *map, FILE *f)
 	}
 }
 
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t
+utf8_sequence(const unsigned char *s, size_t left)
+{
+	unsigned char c = s[0];
+	size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+		 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	if (n == 0 || n > left)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+bool
+vmmap_is_utf8(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		size_t n = u[i] ? utf8_sequence(u + i, len - i) : 0;
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+static void
+json_string_n(const char *s, size_t len, FILE *f)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	fputc('"', f);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = u[i];
+		size_t n = utf8_sequence(u + i, len - i);
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else if (n)
+			fwrite(u + i, 1, n, f);	/* UTF-8 as it is */
+		else
+			fputs("\\ufffd", f);	/* a byte that is no UTF-8 */
+		i += n ? n : 1;
+	}
+	fputc('"', f);
+}
+
 void
 vmmap_print_json_string(const char *s, FILE *f)
 {
+	json_string_n(s, strlen(s), f);
+}
+
+static void
+base64(const unsigned char *s, size_t len, FILE *f)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c > 0x7e)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < len ? (uint32_t)s[i + 1] << 8 : 0) |
+			     (i + 2 < len ? s[i + 2] : 0);
+		char out[4] = { digits[v >> 18], digits[(v >> 12) & 63],
+				i + 1 < len ? digits[(v >> 6) & 63] : '=',
+				i + 2 < len ? digits[v & 63] : '=' };
+		fwrite(out, 1, 4, f);
 	}
 	fputc('"', f);
+}
+
+void
+vmmap_print_json_field(const char *key, const char *s, size_t len, FILE *f)
+{
+	if (vmmap_is_utf8(s, len)) {
+		fprintf(f, "\"%s\":", key);
+		json_string_n(s, len, f);
+	} else {
+		fprintf(f, "\"%s_base64\":", key);
+		base64((const unsigned char *)s, len, f);
+	}
 }
 
 static void

@@ -302,9 +302,16 @@ bool vmmap_is_kernel_pointer(const struct vmmap_map *map, uint64_t value);
 /* ------------------------------------------------------------------ */
 /* Output, shared by the CLI and the debugger plugins. */
 
-/* s as a JSON string, quotes included: '"', '\\' and bytes outside
- * printable ASCII are escaped. */
+/* s as a JSON string, quotes included: UTF-8 as it is; '"', '\\' and
+ * control characters escaped; a byte that is not UTF-8 becomes U+FFFD
+ * (use vmmap_print_json_field where that would lose data). */
 void vmmap_print_json_string(const char *s, FILE *file);
+/* Is s[0..len) well-formed UTF-8 without NUL bytes? */
+bool vmmap_is_utf8(const char *s, size_t len);
+/* A JSON member for the len bytes at s, losslessly: "key":"..." when
+ * they are UTF-8, else "key_base64":"..." (RFC 4648 base64 of the
+ * bytes as they are). */
+void vmmap_print_json_field(const char *key, const char *s, size_t len, FILE *file);
 /* Human sizes: "64 TB", "1.5 GB", "4 KB". */
 void vmmap_format_size(uint64_t size, char *buf, size_t len);
 void vmmap_print_map_text(const struct vmmap_map *map, FILE *file);
