@@ -398,6 +398,13 @@ check_elf_header(struct dumpfile *df)
 		return vmmap_error_format(VMMAP_ERROR_UNSUPPORTED,
 					  "%s: an ELF file of machine %u; vmmap reads x86_64 dumps only",
 					  df->path, machine);
+	/* A dump is ET_CORE; a vmlinux is ET_EXEC (crash takes it first,
+	 * hence the mix-up). */
+	unsigned type = h[EI_DATA] == ELFDATA2LSB ? h[16] | h[17] << 8 : h[16] << 8 | h[17];
+	if (type == ET_EXEC || type == ET_DYN || type == ET_REL)
+		return vmmap_error_format(VMMAP_ERROR_FORMAT,
+					  "%s: an ELF %s (a vmlinux?), not a dump: give a vmlinux with --vmlinux FILE, after the dump",
+					  df->path, type == ET_REL ? "object" : "executable");
 	return NULL;
 }
 
@@ -470,9 +477,14 @@ open_kdump(struct dumpfile *df, const char *path)
 	 * walks and kallsyms reads need few; a scan streams. */
 	kdump_set_number_attr(df->kctx, "cache.size", 64);
 	kdump_status st = kdump_open_fd(df->kctx, df->fd);
-	if (st != KDUMP_OK)
+	if (st != KDUMP_OK) {
+		/* libkdumpfile reports the attribute it was setting first:
+		 * "Cannot set file.set.0.fd: <the reason>"; keep the reason. */
+		const char *msg = kdump_get_err(df->kctx);
+		const char *why = msg ? strstr(msg, ".fd: ") : NULL;
 		return vmmap_error_format(VMMAP_ERROR_FORMAT, "%s: not a readable dump: %s", path,
-					  kdump_get_err(df->kctx));
+					  why ? why + 5 : msg ? msg : "unknown format");
+	}
 	if ((err = check_arch(df)))
 		return err;
 	/* Some formats (compressed kdump) leave the OS unset; VMCOREINFO
