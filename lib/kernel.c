@@ -196,12 +196,14 @@ kallsyms_from_vmcoreinfo(const struct vmcoreinfo *vi, struct kallsyms_location *
 	drop(err);
 	if (!(err = vmcoreinfo_symbol(vi, "kallsyms_addresses", &loc->addresses)))
 		return NULL;
-partial:
-	/* Some named, some not: say which, as a format error (a note). */
-	return vmmap_error_create(VMMAP_ERROR_FORMAT,
-				  vmmap_error_code(err) == VMMAP_ERROR_NOT_FOUND
-					  ? "VMCOREINFO names only some of the kallsyms tables"
-					  : vmmap_error_message(err));
+partial:;
+	/* Some named, some not, or garbage: a format error (a note). */
+	struct vmmap_error *why = vmmap_error_create(
+		VMMAP_ERROR_FORMAT, vmmap_error_code(err) == VMMAP_ERROR_NOT_FOUND
+					    ? "VMCOREINFO names only some of the kallsyms tables"
+					    : vmmap_error_message(err));
+	drop(err);
+	return why;
 }
 
 /* Where the kallsyms tables are found by kallsyms_find(): from _text,
@@ -540,6 +542,8 @@ kernel_open(struct vmmap_source *src, const char *symbols_path, struct kernel **
 		return &vmmap_enomem;
 	k->src = src;
 	symtab_init(&k->syms, VMMAP_FROM_NONE);
+	for (size_t i = 0; i < src->notes.n; i++)	/* the source's first */
+		kernel_note(k, "%s", src->notes.v[i]);
 	struct vmmap_error *err;
 	if ((err = read_vmcoreinfo(k)) ||
 	    (err = release_from_vmcoreinfo(k)) ||

@@ -8,6 +8,23 @@
 #include <stdlib.h>
 
 void
+notes_add(struct notes *notes, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	notes_vadd(notes, fmt, ap);
+	va_end(ap);
+}
+
+void
+notes_move(struct notes *to, struct notes *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		notes_add(to, "%s", from->v[i]);
+	notes_fini(from);
+}
+
+void
 notes_vadd(struct notes *notes, const char *fmt, va_list ap)
 {
 	char *msg;

@@ -13,8 +13,12 @@ struct notes {
 };
 
 /* Without memory the note is lost, never the work. */
+void notes_add(struct notes *notes, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void notes_vadd(struct notes *notes, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* Move every note of from to the end of to. */
+void notes_move(struct notes *to, struct notes *from);
 void notes_fini(struct notes *notes);
 
 #endif

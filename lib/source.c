@@ -40,6 +40,7 @@ vmmap_source_destroy(struct vmmap_source *src)
 	if (src->ops.destroy)
 		src->ops.destroy(src->arg);
 	pthread_mutex_destroy(&src->lock);
+	notes_fini(&src->notes);
 	free(src);
 }
 

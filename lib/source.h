@@ -8,10 +8,13 @@
 #include <pthread.h>
 #include <vmmap/vmmap.h>
 
+#include "notes.h"
+
 struct vmmap_source {
 	struct vmmap_source_ops ops;	/* the caller's, copied; unset ones NULL */
 	void *arg;
 	pthread_mutex_t lock;
+	struct notes notes;	/* what opening it found (a truncated file) */
 };
 
 struct vmmap_error *source_read_phys(struct vmmap_source *src, uint64_t addr,

@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "../error.h"
+#include "../notes.h"
 #include "../source.h"
+#include "dumpcheck.h"
 
 #define DUMP_PAGE_SIZE 4096ULL
 
@@ -29,6 +31,7 @@ struct dumpfile {
 	kdump_ctx_t *kctx;
 	addrxlat_ctx_t *axctx;
 	addrxlat_sys_t *axsys;
+	struct notes notes;	/* what dumpcheck() found, for the source */
 };
 
 static void
@@ -45,6 +48,7 @@ dumpfile_destroy(void *arg)
 		kdump_free(df->kctx);
 	if (df->fd >= 0)
 		close(df->fd);
+	notes_fini(&df->notes);
 	free(df->path);
 	free(df);
 }
@@ -314,127 +318,6 @@ out:
 	return NULL;
 }
 
-/*
- * Compressed kdump ("KDUMP   " / "DISKDUMP"): libkdumpfile 0.5.1 trusts
- * the header and crashes (SIGSEGV) on a garbage header_version or
- * sub-header. Check the fields it uses against the file's size first.
- * Layout: makedumpfile's struct disk_dump_header and kdump_sub_header
- * (diskdump_mod.h); all little-endian on x86_64.
- */
-#define DISKDUMP_BLOCK_SIZE_OFF 428
-#define DISKDUMP_HEADER_BYTES 464
-#define KDUMP_SUB_VMCOREINFO_OFF 40	/* offset_vmcoreinfo, size_vmcoreinfo */
-#define KDUMP_SUB_NOTE_OFF 56		/* offset_note, size_note */
-
-static uint64_t
-le(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static struct vmmap_error *
-bad_kdump(struct dumpfile *df, const char *what)
-{
-	return vmmap_error_format(VMMAP_ERROR_FORMAT,
-				  "%s: corrupt compressed kdump header: %s", df->path, what);
-}
-
-static struct vmmap_error *
-check_kdump_header(struct dumpfile *df, uint64_t file_size)
-{
-	unsigned char h[DISKDUMP_HEADER_BYTES];
-	if (pread(df->fd, h, 8, 0) != 8 ||
-	    (memcmp(h, "KDUMP   ", 8) != 0 && memcmp(h, "DISKDUMP", 8) != 0))
-		return NULL;
-	if (pread(df->fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
-		return bad_kdump(df, "file shorter than its header");
-	uint64_t version = le(h + 8, 4);
-	uint64_t block = le(h + DISKDUMP_BLOCK_SIZE_OFF, 4);
-	uint64_t sub_blocks = le(h + DISKDUMP_BLOCK_SIZE_OFF + 4, 4);
-	uint64_t bitmap_blocks = le(h + DISKDUMP_BLOCK_SIZE_OFF + 8, 4);
-	if (version < 1 || version > 10)
-		return bad_kdump(df, "unknown header_version");
-	if (block < 4096 || block > 65536 || (block & (block - 1)))
-		return bad_kdump(df, "block_size is not a page size");
-	if (sub_blocks == 0 || bitmap_blocks == 0 ||
-	    (1 + sub_blocks + bitmap_blocks) * block > file_size)
-		return vmmap_error_format(VMMAP_ERROR_FORMAT,
-					  "%s: truncated or corrupt compressed kdump: header and bitmaps need %llu bytes, the file has %llu",
-					  df->path,
-					  (unsigned long long)((1 + sub_blocks + bitmap_blocks) * block),
-					  (unsigned long long)file_size);
-	/* The sub-header's (offset, size) pairs must lie in the file. */
-	unsigned char sub[72];
-	if (pread(df->fd, sub, sizeof(sub), block) != (ssize_t)sizeof(sub))
-		return bad_kdump(df, "no sub-header");
-	const int pairs[] = { KDUMP_SUB_VMCOREINFO_OFF, KDUMP_SUB_NOTE_OFF };
-	for (size_t i = 0; version >= 3 && i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-		uint64_t off = le(sub + pairs[i], 8), size = le(sub + pairs[i] + 8, 8);
-		if (off > file_size || size > file_size - off)
-			return bad_kdump(df, "sub-header points outside the file");
-	}
-	return NULL;
-}
-
-/* libkdumpfile trusts an ELF header's class; a 32-bit header on a
- * 64-bit body crashes it. Check class and machine first. */
-static struct vmmap_error *
-check_elf_header(struct dumpfile *df)
-{
-	unsigned char h[20];
-	if (pread(df->fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
-	    memcmp(h, ELFMAG, SELFMAG) != 0)
-		return NULL;	/* not ELF: libkdumpfile decides */
-	if (h[EI_CLASS] != ELFCLASS64)
-		return vmmap_error_format(VMMAP_ERROR_UNSUPPORTED,
-					  "%s: a 32-bit ELF file; vmmap reads x86_64 dumps only",
-					  df->path);
-	unsigned machine = h[EI_DATA] == ELFDATA2LSB ? h[18] | h[19] << 8
-						     : h[18] << 8 | h[19];
-	if (machine != EM_X86_64)
-		return vmmap_error_format(VMMAP_ERROR_UNSUPPORTED,
-					  "%s: an ELF file of machine %u; vmmap reads x86_64 dumps only",
-					  df->path, machine);
-	/* A dump is ET_CORE; a vmlinux is ET_EXEC (crash takes it first,
-	 * hence the mix-up). */
-	unsigned type = h[EI_DATA] == ELFDATA2LSB ? h[16] | h[17] << 8 : h[16] << 8 | h[17];
-	if (type == ET_EXEC || type == ET_DYN || type == ET_REL)
-		return vmmap_error_format(VMMAP_ERROR_FORMAT,
-					  "%s: an ELF %s (a vmlinux?), not a dump: give a vmlinux with --vmlinux FILE, after the dump",
-					  df->path, type == ET_REL ? "object" : "executable");
-	return NULL;
-}
-
-/* A dump cut short (a full disk during kdump) still opens; reads past
- * its end would come back as zeroes. Compare the ELF program headers
- * with the file's size instead. */
-static struct vmmap_error *
-check_elf_truncation(struct dumpfile *df, uint64_t file_size)
-{
-	Elf *elf = elf_begin(df->fd, ELF_C_READ, NULL);
-	size_t phnum;
-	uint64_t need = 0;
-	if (elf && elf_kind(elf) == ELF_K_ELF && elf_getphdrnum(elf, &phnum) == 0) {
-		for (size_t i = 0; i < phnum; i++) {
-			GElf_Phdr ph;
-			if (gelf_getphdr(elf, i, &ph) && ph.p_filesz &&
-			    ph.p_offset + ph.p_filesz > need)
-				need = ph.p_offset + ph.p_filesz;
-		}
-	}
-	if (elf)
-		elf_end(elf);
-	if (need > file_size)
-		return vmmap_error_format(VMMAP_ERROR_FORMAT,
-					  "%s: truncated: its ELF headers describe %llu bytes, the file has %llu",
-					  df->path, (unsigned long long)need,
-					  (unsigned long long)file_size);
-	return NULL;
-}
-
 static struct vmmap_error *
 open_file(struct dumpfile *df)
 {
@@ -450,14 +333,17 @@ open_file(struct dumpfile *df)
 	if (st.st_size == 0)
 		return vmmap_error_format(VMMAP_ERROR_FORMAT,
 					  "%s: empty file, not a dump", df->path);
-	if (is_flattened(df->fd))
-		return unflatten(df);
-	struct vmmap_error *err = check_elf_header(df);
-	if (!err)
-		err = check_elf_truncation(df, (uint64_t)st.st_size);
-	if (!err)
-		err = check_kdump_header(df, (uint64_t)st.st_size);
-	return err;
+	struct vmmap_error *err;
+	uint64_t size = (uint64_t)st.st_size;
+	if (is_flattened(df->fd)) {
+		/* the unflattened file gets the same checks */
+		if ((err = unflatten(df)))
+			return err;
+		if (fstat(df->fd, &st) < 0)
+			return vmmap_error_os(errno, "%s", df->path);
+		size = (uint64_t)st.st_size;
+	}
+	return dumpcheck(df->fd, df->path, size, &df->notes);
 }
 
 /* A libkdumpfile context on df->fd, set up as vmmap needs it. */
@@ -569,6 +455,7 @@ vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
 	err = vmmap_source_create(&dumpfile_ops, df, ret);
 	if (err)
 		goto fail;
+	notes_move(&(*ret)->notes, &df->notes);
 	return NULL;
 fail:
 	dumpfile_destroy(df);

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
+/*
+ * Checking what libkdumpfile will trust, before it sees it (dumpcheck.h).
+ * All multi-byte fields are little-endian: x86_64 dumps only.
+ */
+#include "config.h"
+
+#include <elf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../error.h"
+#include "dumpcheck.h"
+
+static uint64_t
+le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Does [off, off + len) lie in a file of size bytes? */
+static bool
+inside(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* ------------------------------------------------------------------ */
+/* Compressed kdump ("KDUMP   " / "DISKDUMP"): makedumpfile's struct
+ * disk_dump_header and kdump_sub_header (diskdump_mod.h). */
+
+#define DISKDUMP_BLOCK_SIZE_OFF 428
+#define DISKDUMP_HEADER_BYTES 464
+#define KDUMP_SUB_VMCOREINFO_OFF 40	/* offset_vmcoreinfo, size_vmcoreinfo */
+#define KDUMP_SUB_NOTE_OFF 56		/* offset_note, size_note */
+
+static struct vmmap_error *
+bad_kdump(const char *path, const char *what)
+{
+	return vmmap_error_format(VMMAP_ERROR_FORMAT,
+				  "%s: corrupt compressed kdump header: %s", path, what);
+}
+
+static struct vmmap_error *
+check_kdump(int fd, const char *path, uint64_t size)
+{
+	unsigned char h[DISKDUMP_HEADER_BYTES];
+	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		return bad_kdump(path, "file shorter than its header");
+	uint64_t version = le(h + 8, 4);
+	uint64_t block = le(h + DISKDUMP_BLOCK_SIZE_OFF, 4);
+	uint64_t sub_blocks = le(h + DISKDUMP_BLOCK_SIZE_OFF + 4, 4);
+	uint64_t bitmap_blocks = le(h + DISKDUMP_BLOCK_SIZE_OFF + 8, 4);
+	if (version < 1 || version > 10)
+		return bad_kdump(path, "unknown header_version");
+	if (block < 4096 || block > 65536 || (block & (block - 1)))
+		return bad_kdump(path, "block_size is not a page size");
+	if (sub_blocks == 0 || bitmap_blocks == 0 ||
+	    (1 + sub_blocks + bitmap_blocks) * block > size)
+		return vmmap_error_format(VMMAP_ERROR_FORMAT,
+					  "%s: truncated or corrupt compressed kdump: header and bitmaps need %llu bytes, the file has %llu",
+					  path,
+					  (unsigned long long)((1 + sub_blocks + bitmap_blocks) * block),
+					  (unsigned long long)size);
+	/* The sub-header's (offset, size) pairs must lie in the file. */
+	unsigned char sub[72];
+	if (pread(fd, sub, sizeof(sub), (off_t)block) != (ssize_t)sizeof(sub))
+		return bad_kdump(path, "no sub-header");
+	const int pairs[] = { KDUMP_SUB_VMCOREINFO_OFF, KDUMP_SUB_NOTE_OFF };
+	for (size_t i = 0; version >= 3 && i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if (!inside(le(sub + pairs[i], 8), le(sub + pairs[i] + 8, 8), size))
+			return bad_kdump(path, "sub-header points outside the file");
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* ELF */
+
+static struct vmmap_error *
+bad_elf(const char *path, const char *what)
+{
+	return vmmap_error_format(VMMAP_ERROR_FORMAT, "%s: corrupt ELF dump: %s", path, what);
+}
+
+/* Class, machine, type: a 32-bit header on a 64-bit body crashes
+ * libkdumpfile; a vmlinux given as the dump is crash's argument order. */
+static struct vmmap_error *
+check_elf_ident(const unsigned char *h, const char *path)
+{
+	if (h[EI_CLASS] != ELFCLASS64)
+		return vmmap_error_format(VMMAP_ERROR_UNSUPPORTED,
+					  "%s: a 32-bit ELF file; vmmap reads x86_64 dumps only", path);
+	unsigned machine = h[EI_DATA] == ELFDATA2LSB ? h[18] | h[19] << 8 : h[18] << 8 | h[19];
+	if (machine != EM_X86_64)
+		return vmmap_error_format(VMMAP_ERROR_UNSUPPORTED,
+					  "%s: an ELF file of machine %u; vmmap reads x86_64 dumps only",
+					  path, machine);
+	if (h[EI_DATA] != ELFDATA2LSB)
+		return bad_elf(path, "big-endian x86_64");
+	/* A dump is ET_CORE; a vmlinux is ET_EXEC. */
+	unsigned type = h[16] | h[17] << 8;
+	if (type == ET_EXEC || type == ET_DYN || type == ET_REL)
+		return vmmap_error_format(VMMAP_ERROR_FORMAT,
+					  "%s: an ELF %s (a vmlinux?), not a dump: give a vmlinux with --vmlinux FILE, after the dump",
+					  path, type == ET_REL ? "object" : "executable");
+	return NULL;
+}
+
+/* The header tables must lie in the file (libkdumpfile reads the
+ * section table too, though a dump needs none: e_shoff or e_shnum of
+ * garbage crash it). */
+static struct vmmap_error *
+check_elf_tables(const Elf64_Ehdr *eh, const char *path, uint64_t size)
+{
+	if (eh->e_ehsize < sizeof(*eh))
+		return bad_elf(path, "e_ehsize smaller than an ELF header");
+	if (eh->e_phnum == 0 || eh->e_phnum == PN_XNUM)
+		return bad_elf(path, eh->e_phnum ? "extended program header numbering" : "no program headers");
+	if (eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    !inside(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr), size))
+		return vmmap_error_format(VMMAP_ERROR_FORMAT,
+					  "%s: truncated or corrupt: %u program headers at byte %llu do not fit in %llu bytes",
+					  path, eh->e_phnum, (unsigned long long)eh->e_phoff,
+					  (unsigned long long)size);
+	if (eh->e_shoff == 0 && eh->e_shnum == 0)
+		return NULL;
+	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shnum == 0 ||
+	    !inside(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr), size) ||
+	    (eh->e_shstrndx != SHN_UNDEF && eh->e_shstrndx >= eh->e_shnum))
+		return bad_elf(path, "its section header table does not fit in the file");
+	return NULL;
+}
+
+/* Notes must be whole (VMCOREINFO is in one); load segments the file
+ * is too short for only lose memory: a note names what is missing,
+ * and reads there fail. */
+static struct vmmap_error *
+check_elf_segments(int fd, const Elf64_Ehdr *eh, const char *path, uint64_t size,
+		   struct notes *notes)
+{
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh->e_phoff + i * sizeof(ph))) != sizeof(ph))
+			return bad_elf(path, "unreadable program header");
+		if (ph.p_type == PT_NOTE && !inside(ph.p_offset, ph.p_filesz, size))
+			return vmmap_error_format(VMMAP_ERROR_FORMAT,
+						  "%s: truncated: its ELF notes end at byte %llu, the file has %llu",
+						  path, (unsigned long long)(ph.p_offset + ph.p_filesz),
+						  (unsigned long long)size);
+		if (ph.p_type != PT_LOAD || inside(ph.p_offset, ph.p_filesz, size))
+			continue;
+		uint64_t have = ph.p_offset < size ? size - ph.p_offset : 0;
+		notes_add(notes, "truncated dump: physical 0x%llx-0x%llx (load segment %u) lies past the end of the file (%llu bytes); it reads as absent",
+			  (unsigned long long)(ph.p_paddr + have),
+			  (unsigned long long)(ph.p_paddr + ph.p_filesz - 1), i,
+			  (unsigned long long)size);
+	}
+	return NULL;
+}
+
+static struct vmmap_error *
+check_elf(int fd, const char *path, uint64_t size, struct notes *notes)
+{
+	Elf64_Ehdr eh;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		return vmmap_error_format(VMMAP_ERROR_FORMAT,
+					  "%s: not a readable dump: cut inside its ELF header", path);
+	struct vmmap_error *err = check_elf_ident(eh.e_ident, path);
+	if (!err)
+		err = check_elf_tables(&eh, path, size);
+	if (!err)
+		err = check_elf_segments(fd, &eh, path, size, notes);
+	return err;
+}
+
+struct vmmap_error *
+dumpcheck(int fd, const char *path, uint64_t size, struct notes *notes)
+{
+	unsigned char magic[8];
+	if (pread(fd, magic, sizeof(magic), 0) != sizeof(magic))
+		return NULL;	/* too short for anything: libkdumpfile says so */
+	if (memcmp(magic, ELFMAG, SELFMAG) == 0) {
+		/* check the class before reading a 64-bit header */
+		unsigned char ident[EI_NIDENT + 4];
+		if (pread(fd, ident, sizeof(ident), 0) == sizeof(ident) && ident[EI_CLASS] != ELFCLASS64)
+			return check_elf_ident(ident, path);
+		return check_elf(fd, path, size, notes);
+	}
+	if (memcmp(magic, "KDUMP   ", 8) == 0 || memcmp(magic, "DISKDUMP", 8) == 0)
+		return check_kdump(fd, path, size);
+	return NULL;	/* another format: libkdumpfile decides */
+}
