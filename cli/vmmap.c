@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -46,8 +47,9 @@ struct options {
 	size_t ndumps;
 	char **args;		/* addresses, or annotate's text file */
 	size_t nargs;
-	uint64_t *addrs;	/* addr: parsed once, before any dump */
-	size_t naddrs;
+	char **words;		/* addr: addresses and symbol[+offset]s */
+	bool *lenient;		/* per word: from stdin, skipped if bad */
+	size_t nwords;
 	char *text;		/* annotate in a batch: the whole input */
 	size_t text_len;
 };
@@ -111,23 +113,37 @@ cmd_map(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 static struct vmmap_error *
 cmd_addr(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 {
+	size_t done = 0;
 	if (json)
 		fprintf(out, "{\"addresses\":[");
-	for (size_t i = 0; i < o->naddrs; i++) {
+	for (size_t i = 0; i < o->nwords; i++) {
+		uint64_t addr;
+		struct vmmap_error *err = vmmap_map_parse_expression(map, o->words[i], &addr);
+		if (err && o->lenient[i]) {
+			/* one bad word in a pasted log does not stop the rest */
+			fprintf(stderr, "vmmap: skipped: %s\n", vmmap_error_message(err));
+			vmmap_error_destroy(err);
+			continue;
+		}
 		struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
-		struct vmmap_error *err = vmmap_map_annotate(map, o->addrs[i], 0, &a);
+		if (!err)
+			err = vmmap_map_annotate(map, addr, 0, &a);
 		if (err)
 			return err;
 		if (json) {
-			vmmap_print_annotation_json(&a, out);
-			if (i + 1 < o->naddrs)
+			if (done)
 				fputc(',', out);
+			vmmap_print_annotation_json(&a, out);
 		} else {
 			vmmap_print_annotation_text(&a, out);
 		}
+		done++;
 	}
 	if (json)
 		fprintf(out, "]}\n");
+	if (!done)
+		return vmmap_error_new(VMMAP_ERROR_INVALID_ARGUMENT,
+				       "no address or symbol among the words given");
 	return NULL;
 }
 
@@ -442,6 +458,7 @@ parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* An operand of addr that names no file: an address or symbol. */
 static bool
 is_address_operand(const char *s)
 {
@@ -451,6 +468,19 @@ is_address_operand(const char *s)
 	struct vmmap_error *err = vmmap_parse_address(s, &v);
 	vmmap_error_destroy(err);
 	return !err;
+}
+
+/* Does an operand look like a symbol[+offset] (checked per dump)? A
+ * word starting with a digit must be an address. */
+static bool
+symbol_like(const char *s)
+{
+	if (!*s || isdigit((unsigned char)*s))
+		return false;
+	for (; *s && *s != '+' && *s != '-'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.' && *s != '$')
+			return false;
+	return true;
 }
 
 /* Split the operands into dumps and the command's own arguments. */
@@ -489,48 +519,63 @@ split_operands(struct options *o)
 	return 0;
 }
 
-/* Addresses from the command line, or whitespace-separated on stdin. */
+/* Addresses and symbols from the command line, or whitespace-separated
+ * words on stdin. A command-line word that is neither hex nor a symbol
+ * is an error before any dump is opened; stdin's words are checked per
+ * dump, and a bad one is skipped with a warning. */
 static int
-collect_addresses(struct options *o)
+add_word(struct options *o, size_t *cap, const char *w, bool lenient)
 {
-	size_t cap = 16;
-	uint64_t *a = malloc(cap * sizeof(*a));
-	size_t n = 0;
-	char word[64];
-	for (size_t i = 0; a && i < o->nargs; i++) {
-		bool from_stdin = strcmp(o->args[i], "-") == 0;
-		for (;;) {
-			const char *text = o->args[i];
-			if (from_stdin) {
-				if (scanf("%63s", word) != 1)
-					break;
-				text = word;
-			}
-			if (n == cap) {
-				uint64_t *b = realloc(a, (cap *= 2) * sizeof(*a));
-				if (!b) {
-					free(a);
-					a = NULL;
-					break;
-				}
-				a = b;
-			}
-			struct vmmap_error *err = vmmap_parse_address(text, &a[n]);
-			if (err) {
-				free(a);
-				return fail(err, NULL, false);
-			}
-			n++;
-			if (!from_stdin)
-				break;
+	if (o->nwords == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		char **words = realloc(o->words, *cap * sizeof(*words));
+		bool *flags = words ? realloc(o->lenient, *cap * sizeof(*flags)) : NULL;
+		if (words)
+			o->words = words;
+		if (!flags) {
+			fprintf(stderr, "vmmap: out of memory\n");
+			return EXIT_BAD_INPUT;
 		}
+		o->lenient = flags;
 	}
-	if (!a) {
+	if (!(o->words[o->nwords] = strdup(w))) {
 		fprintf(stderr, "vmmap: out of memory\n");
 		return EXIT_BAD_INPUT;
 	}
-	o->addrs = a;
-	o->naddrs = n;
+	o->lenient[o->nwords++] = lenient;
+	return 0;
+}
+
+static int
+collect_addresses(struct options *o)
+{
+	size_t cap = 0;
+	char word[64];
+	int rc;
+	for (size_t i = 0; i < o->nargs; i++) {
+		if (strcmp(o->args[i], "-") == 0) {
+			/* Words from logs and oopses: "RIP:", "0x18,",
+			 * "0010:[<ffffffff81000000>]", "schedule+0x10/0x30":
+			 * split at the punctuation, drop a "/size". */
+			while (scanf("%63s", word) == 1) {
+				char *slash = strchr(word, '/');
+				if (slash)
+					*slash = '\0';
+				for (char *w = strtok(word, "[]<>(){},;:='\""); w;
+				     w = strtok(NULL, "[]<>(){},;:='\""))
+					if ((rc = add_word(o, &cap, w, true)))
+						return rc;
+			}
+			continue;
+		}
+		uint64_t v;
+		struct vmmap_error *err = vmmap_parse_address(o->args[i], &v);
+		if (err && !symbol_like(o->args[i]))
+			return fail(err, NULL, false);
+		vmmap_error_destroy(err);
+		if ((rc = add_word(o, &cap, o->args[i], false)))
+			return rc;
+	}
 	return 0;
 }
 
@@ -592,7 +637,10 @@ main(int argc, char **argv)
 		};
 		rc = batch_run(o.dumps, o.ndumps, &bo, run_dump, &o);
 	}
-	free(o.addrs);
+	for (size_t i = 0; i < o.nwords; i++)
+		free(o.words[i]);
+	free(o.words);
+	free(o.lenient);
 	free(o.text);
 	return rc;
 }

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "error.h"
 #include "facts.h"
 #include "map.h"
+#include "vmcoreinfo.h"
 
 const char *
 vmmap_provenance_name(enum vmmap_provenance p)
@@ -295,6 +297,56 @@ vmmap_map_annotate(struct vmmap_map *map, uint64_t addr, unsigned flags,
 	}
 	annotate(map, addr, flags, out);
 	out->size = size;
+	return NULL;
+}
+
+/* A symbol name as kallsyms has them: letters, digits, '_', '.', and
+ * the '$' of some compilers' local labels. */
+static size_t
+symbol_length(const char *s)
+{
+	size_t n = 0;
+	while (s[n] && (isalnum((unsigned char)s[n]) || s[n] == '_' || s[n] == '.' || s[n] == '$'))
+		n++;
+	return n;
+}
+
+struct vmmap_error *
+vmmap_map_parse_expression(const struct vmmap_map *map, const char *text, uint64_t *ret)
+{
+	struct vmmap_error *err = vmmap_parse_address(text, ret);
+	if (!err)
+		return NULL;
+	vmmap_error_destroy(err);
+	size_t n = symbol_length(text);
+	uint64_t off = 0;
+	const char *rest = text + n;
+	bool ok = n > 0 && n < 512 && !isdigit((unsigned char)text[0]);
+	if (ok && (*rest == '+' || *rest == '-')) {
+		const char *num = rest + 1;
+		if (num[0] == '0' && (num[1] == 'x' || num[1] == 'X'))
+			num += 2;
+		size_t len = strlen(num);
+		ok = len > 0 && len <= 16 && parse_hex_u64(num, len, &off);
+		if (*rest == '-')
+			off = -off;
+	} else if (ok) {
+		ok = *rest == '\0';
+	}
+	if (!ok)
+		return vmmap_error_format(VMMAP_ERROR_INVALID_ARGUMENT,
+					  "'%.40s' is not an address (1 to 16 hex digits, 0x optional) nor a symbol[+offset]",
+					  text);
+	char name[512];
+	memcpy(name, text, n);
+	name[n] = '\0';
+	uint64_t addr;
+	if (!kernel_symbol(map->kr, name, &addr))
+		return vmmap_error_format(VMMAP_ERROR_NOT_FOUND,
+					  "'%.40s' is not an address, and the dump's kernel has no symbol '%.40s'%s",
+					  text, name,
+					  kernel_has_symbols(map->kr) ? "" : " (no symbols: give --vmlinux)");
+	*ret = addr + off;
 	return NULL;
 }
 

@@ -294,6 +294,13 @@ struct vmmap_error *vmmap_map_annotate(struct vmmap_map *map, uint64_t addr,
 
 /* Parse an address: hex with or without 0x, up to 16 digits. */
 struct vmmap_error *vmmap_parse_address(const char *text, uint64_t *ret);
+/* An address, or a kernel symbol with an optional offset, as crash
+ * takes them: "ffffffff81000000", "jiffies", "start_kernel+0x10",
+ * "schedule+16" (hex, 0x optional), "init_task-8". A word that is not
+ * hex is a symbol: VMMAP_ERROR_NOT_FOUND when the map knows none of
+ * that name, VMMAP_ERROR_INVALID_ARGUMENT when it is neither. */
+struct vmmap_error *vmmap_map_parse_expression(const struct vmmap_map *map, const char *text,
+					       uint64_t *ret);
 
 /* Does value look like a kernel pointer worth tagging? (canonical,
  * kernel half, and not in the non-canonical hole) */

@@ -360,7 +360,7 @@ Map_notes(MapObject *self, PyObject *noargs)
 }
 
 static int
-parse_addr(PyObject *arg, uint64_t *addr)
+parse_addr(PyObject *arg, const struct vmmap_map *map, uint64_t *addr)
 {
 	if (PyLong_Check(arg)) {
 		if (PyObject_RichCompareBool(arg, zero, Py_LT) == 1) {
@@ -379,14 +379,19 @@ parse_addr(PyObject *arg, uint64_t *addr)
 		return 0;
 	}
 	if (PyUnicode_Check(arg)) {
-		struct vmmap_error *err = vmmap_parse_address(PyUnicode_AsUTF8(arg), addr);
+		/* with a map, symbols too: "start_kernel+0x10" */
+		const char *text = PyUnicode_AsUTF8(arg);
+		if (!text)
+			return -1;
+		struct vmmap_error *err = map ? vmmap_map_parse_expression(map, text, addr)
+					      : vmmap_parse_address(text, addr);
 		if (err) {
 			raise_error(err);
 			return -1;
 		}
 		return 0;
 	}
-	PyErr_SetString(PyExc_TypeError, "an address is an int or a hex string");
+	PyErr_SetString(PyExc_TypeError, "an address is an int, a hex string or a symbol[+offset]");
 	return -1;
 }
 
@@ -394,7 +399,7 @@ static PyObject *
 Map_lookup(MapObject *self, PyObject *arg)
 {
 	uint64_t addr;
-	if (parse_addr(arg, &addr) < 0)
+	if (parse_addr(arg, self->map, &addr) < 0)
 		return NULL;
 	struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
 	struct vmmap_error *err = vmmap_map_annotate(self->map, addr, 0, &a);
@@ -472,7 +477,8 @@ static PyMethodDef Map_methods[] = {
 	{ "regions", (PyCFunction)(void (*)(void))Map_regions, METH_NOARGS,
 	  "Regions as (name, start, end, description, source, exact) tuples." },
 	{ "notes", (PyCFunction)(void (*)(void))Map_notes, METH_NOARGS, "Warnings gathered while building." },
-	{ "lookup", (PyCFunction)(void (*)(void))Map_lookup, METH_O, "Annotate one address (int or hex str)." },
+	{ "lookup", (PyCFunction)(void (*)(void))Map_lookup, METH_O,
+	  "Annotate one address: an int, a hex str, or a symbol[+offset] str." },
 	{ "annotate_text", (PyCFunction)(void (*)(void))Map_annotate_text, METH_O,
 	  "Tag the kernel pointers in a text." },
 	{ "map_json", (PyCFunction)(void (*)(void))Map_map_json, METH_NOARGS, "The map as the CLI's JSON." },
@@ -595,7 +601,7 @@ vmmap_parse_address_py(PyObject *mod, PyObject *arg)
 {
 	(void)mod;
 	uint64_t a;
-	if (parse_addr(arg, &a) < 0)
+	if (parse_addr(arg, NULL, &a) < 0)
 		return NULL;
 	return PyLong_FromUnsignedLongLong(a);
 }

@@ -77,7 +77,7 @@ def test_errors():
             check(isinstance(e, vmmap.Error) and str(e), "open(%s) raises %s: %s" % (
                 path, cls.__name__, e))
     m = vmmap.open(synth)
-    for bad in ("zz", "0x", -1, 2**64, "12345678901234567"):
+    for bad in ("1zz", "z z", "0x", -1, 2**64, "12345678901234567"):
         try:
             m.lookup(bad)
             check(False, "lookup(%r) raises InvalidArgumentError" % (bad,))
@@ -222,6 +222,18 @@ def test_drgn():
     check(p.returncode == 0 and lines[0].startswith("task 1 (") and
           any("kernel_text:" in l for l in lines[1:]),
           "examples/stack-words.py labels init's stack (%d words)" % (len(lines) - 1))
+
+
+def test_lookup_symbols():
+    m = vmmap.open(synth)
+    a = m.lookup("start_kernel+0x10")
+    check(a.address == 0xffffffff81100010 and a.symbol == "start_kernel",
+          "lookup('start_kernel+0x10') as the CLI's addr (got %s)" % (a,))
+    try:
+        m.lookup("no_such_symbol")
+        check(False, "lookup of an unknown symbol raises")
+    except vmmap.NotFoundError:
+        check(True, "lookup of an unknown symbol raises NotFoundError")
 
 
 def test_annotate():

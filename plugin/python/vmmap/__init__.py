@@ -155,7 +155,8 @@ class Map:
         return len(self.regions)
 
     def lookup(self, addr):
-        """Annotate an address (int, or hex str with or without 0x)."""
+        """Annotate an address: an int, a hex str (0x optional), or a
+        symbol with an optional offset, "start_kernel+0x10"."""
         return Annotation(self._low.lookup(addr))
 
     def region_of(self, addr):
