@@ -399,6 +399,12 @@ facts_of_reader(struct gather *g)
 	g->k->kaslr = kr->kaslr;
 	g->k->kernel_offset = kr->kernel_offset;
 	g->k->phys_base = kr->phys_base;
+	/* where the kernel was loaded: _text's physical address */
+	const struct vmmap_fact *weak = kr->kernel_offset.exact ? &kr->phys_base : &kr->kernel_offset;
+	fact_set(&g->k->image_phys,
+		 x86_64_kernel_image_phys(x86_64_kernel_text(kr->kernel_offset.value),
+					  kr->phys_base.value),
+		 weak->source, kr->kernel_offset.exact && kr->phys_base.exact);
 }
 
 struct vmmap_error *

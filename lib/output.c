@@ -55,6 +55,40 @@ print_hex_fact(FILE *f, const char *label, const struct vmmap_fact *fact)
 	print_fact_text(f, label, fact, v);
 }
 
+/* Is range i inside another range of its module (a part of a block
+ * that the module finder also saw)? Only whole blocks are listed. */
+static bool
+inside_another(const struct module_list *ml, size_t i)
+{
+	const struct module_range *r = &ml->ranges[i];
+	for (size_t j = 0; j < ml->nranges; j++) {
+		const struct module_range *o = &ml->ranges[j];
+		if (j != i && o->module == r->module && o->start <= r->start && r->end <= o->end &&
+		    (o->start != r->start || o->end != r->end || j < i))
+			return true;
+	}
+	return false;
+}
+
+/* The loaded modules' memory blocks (text, data, ...), one row each. */
+static void
+print_modules_text(const struct module_list *ml, FILE *f)
+{
+	if (!ml->nranges)
+		return;
+	fprintf(f, "\nMODULES (%zu)\n%-18s %-18s %-9s %s\n", ml->n, "START", "END", "SIZE",
+		"MODULE");
+	for (size_t i = 0; i < ml->nranges; i++) {
+		const struct module_range *r = &ml->ranges[i];
+		if (inside_another(ml, i))
+			continue;
+		char size[32];
+		vmmap_format_size(r->end - r->start + 1, size, sizeof(size));
+		fprintf(f, "%016" PRIx64 "   %016" PRIx64 "   %-9s %s\n", r->start, r->end, size,
+			ml->names[r->module]);
+	}
+}
+
 void
 vmmap_print_map_text(const struct vmmap_map *map, FILE *f)
 {
@@ -66,6 +100,7 @@ vmmap_print_map_text(const struct vmmap_map *map, FILE *f)
 	print_fact_text(f, "kaslr", &k->kaslr, k->kaslr.value ? "yes" : "no");
 	print_hex_fact(f, "kernel_offset", &k->kernel_offset);
 	print_hex_fact(f, "phys_base", &k->phys_base);
+	print_hex_fact(f, "image_phys", &k->image_phys);
 	print_hex_fact(f, "page_offset_base", &k->page_offset_base);
 	print_hex_fact(f, "vmalloc_base", &k->vmalloc_base);
 	print_hex_fact(f, "vmemmap_base", &k->vmemmap_base);
@@ -82,6 +117,7 @@ vmmap_print_map_text(const struct vmmap_map *map, FILE *f)
 			r->start, r->end, size, r->name, r->description,
 			vmmap_provenance_name(r->source), r->exact ? "" : ", approximate");
 	}
+	print_modules_text(&map->modules, f);
 }
 
 /* The length of the well-formed UTF-8 sequence at s (RFC 3629: no
@@ -201,6 +237,7 @@ vmmap_print_map_json(const struct vmmap_map *map, FILE *f)
 		{ "kasan", &k->kasan },
 		{ "cpu_entry_area", &k->cpu_entry_area },
 		{ "ldt_remap_low", &k->ldt_remap_low },
+		{ "image_phys", &k->image_phys },
 	};
 	size_t nf = sizeof(facts) / sizeof(facts[0]);
 	fprintf(f, "{\"kernel\":{\"release\":");
@@ -209,9 +246,16 @@ vmmap_print_map_json(const struct vmmap_map *map, FILE *f)
 		k->pgtable_levels.value, k->kaslr.value ? "true" : "false");
 	json_hex(f, "kernel_offset", k->kernel_offset.value, true);
 	json_hex(f, "phys_base", k->phys_base.value, true);
+	json_hex(f, "image_phys", k->image_phys.value, true);
 	json_hex(f, "page_offset_base", k->page_offset_base.value, true);
 	json_hex(f, "vmalloc_base", k->vmalloc_base.value, true);
 	json_hex(f, "vmemmap_base", k->vmemmap_base.value, true);
+	/* every fact "sources" and "exact" name has its value here */
+	json_hex(f, "physmem_end", k->physmem_end.value, true);
+	json_hex(f, "kernel_image_size", k->kernel_image_size.value, true);
+	fprintf(f, "\"kasan\":%s,\"cpu_entry_area\":%s,\"ldt_remap_low\":%s,",
+		k->kasan.value ? "true" : "false", k->cpu_entry_area.value ? "true" : "false",
+		k->ldt_remap_low.value ? "true" : "false");
 	fprintf(f, "\"sources\":{");
 	for (size_t i = 0; i < nf; i++)
 		fprintf(f, "\"%s\":\"%s\"%s", facts[i].name,
@@ -239,6 +283,22 @@ vmmap_print_map_json(const struct vmmap_map *map, FILE *f)
 		fprintf(f, ",\"source\":\"%s\",\"exact\":%s}%s",
 			vmmap_provenance_name(r->source), r->exact ? "true" : "false",
 			i + 1 < map->regions.n ? "," : "");
+	}
+	fprintf(f, "],\"modules\":[");
+	const struct module_list *ml = &map->modules;
+	bool comma = false;
+	for (size_t i = 0; i < ml->nranges; i++) {
+		const struct module_range *r = &ml->ranges[i];
+		if (inside_another(ml, i))
+			continue;
+		fprintf(f, "%s{\"name\":", comma ? "," : "");
+		comma = true;
+		vmmap_print_json_string(ml->names[r->module], f);
+		fputc(',', f);
+		json_hex(f, "start", r->start, true);
+		json_hex(f, "end", r->end, true);
+		json_hex(f, "size", r->end - r->start + 1, false);
+		fputc('}', f);
 	}
 	fprintf(f, "]}\n");
 }

@@ -187,6 +187,7 @@ struct vmmap_kernel {
 	struct vmmap_fact ldt_remap_low;	/* 1: LDT at the 4.20+ place */
 	struct vmmap_fact fixaddr_start;
 	struct vmmap_fact page_size_struct;	/* sizeof(struct page) */
+	struct vmmap_fact image_phys;		/* physical address of _text */
 };
 
 /* ------------------------------------------------------------------ */
