@@ -15,6 +15,7 @@
 #include "error.h"
 #include "map.h"
 #include "output.h"
+#include "special.h"
 
 /* Character classes by table: the scan looks at every byte. */
 enum { HEX = 1, WORD = 2 };
@@ -116,7 +117,12 @@ tag_word(struct vmmap_map *map, const unsigned char *cls, const unsigned char *t
 		return copied;
 	uint64_t v = hex16(text + s);
 	struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
-	if (!vmmap_is_kernel_pointer(map, v) ||
+	/* kernel pointers, ERR_PTRs among them, and poison: a freed
+	 * object's 6b6b... in a register is worth a tag too */
+	int errnum;
+	const char *special = special_value(v, &errnum);
+	bool poison = special && strcmp(special, "NULL") != 0;
+	if ((!poison && !vmmap_is_kernel_pointer(map, v)) ||
 	    vmmap_map_annotate(map, v, VMMAP_ANNOTATE_NO_PHYS, &a))
 		return copied;
 	out_put(o, text + copied, j - copied);

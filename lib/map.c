@@ -13,6 +13,7 @@
 #include "error.h"
 #include "facts.h"
 #include "map.h"
+#include "special.h"
 #include "vmcoreinfo.h"
 
 const char *
@@ -220,26 +221,31 @@ static void
 annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 {
 	const struct vmmap_region *r = a->region;
-	/* Nothing behind a hole: never claim a physical address there. */
-	if (vmmap_region_kind_is_hole(r->kind))
+	/* Nothing behind a hole: never claim a physical address there; the
+	 * LDT remap and EFI live in other page tables than init_top_pgt. */
+	if (vmmap_region_kind_is_hole(r->kind) || r->kind == VMMAP_REGION_LDT_REMAP ||
+	    r->kind == VMMAP_REGION_EFI)
 		return;
-	if (r->kind == VMMAP_REGION_DIRECT_MAP && r->exact) {
-		/* __pa(): the direct map is linear by definition. Where its
-		 * extent is a guess, only the page walk may answer. */
+	bool linear = r->kind == VMMAP_REGION_DIRECT_MAP && r->exact;
+	uint64_t pa = 0;
+	if (kernel_can_translate(map->kr)) {
+		struct vmmap_error *err = kernel_translate(map->kr, a->address, &pa);
+		a->mapped = !err;
+		vmmap_error_destroy(err);
+		if (err)
+			return;	/* e.g. the direct map past the end of RAM */
+	} else if (!linear) {
+		return;	/* no page tables to ask */
+	}
+	if (linear) {
+		/* __pa(): the direct map is linear by definition. */
 		a->phys = a->address - map->k.page_offset_base.value;
 		a->phys_source = map->k.page_offset_base.source;
-		a->have_phys = true;
 	} else {
-		uint64_t pa;
-		struct vmmap_error *err = kernel_translate(map->kr, a->address, &pa);
-		if (err) {
-			vmmap_error_destroy(err);
-			return;
-		}
 		a->phys = pa;
 		a->phys_source = VMMAP_FROM_PAGE_TABLES;
-		a->have_phys = true;
 	}
+	a->have_phys = true;
 	a->pfn = a->phys / X86_64_PAGE_SIZE;
 }
 
@@ -269,8 +275,11 @@ annotate_symbol(struct vmmap_map *map, struct vmmap_annotation *a)
 static void
 annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_annotation *a)
 {
-	*a = (struct vmmap_annotation){ .size = sizeof(*a), .address = addr };
+	*a = (struct vmmap_annotation){ .size = sizeof(*a), .address = addr, .mapped = -1 };
 	a->region = vmmap_map_find(map, addr);
+	a->special = special_value(addr, &a->err_ptr);
+	if (a->err_ptr)
+		a->err_name = special_errno_name(a->err_ptr);
 	a->offset = addr - a->region->start;
 	if (!(flags & VMMAP_ANNOTATE_NO_PHYS))
 		annotate_phys(map, a);

@@ -334,6 +334,25 @@ tag_hex(struct tagbuf *t, uint64_t v)
 	}
 }
 
+/* "ERR_PTR(-22) EINVAL", "NULL+0x18", "LIST_POISON2". */
+static void
+tag_special(struct tagbuf *t, const struct vmmap_annotation *a)
+{
+	tag_str(t, a->special);
+	if (a->err_ptr) {
+		char num[16];
+		snprintf(num, sizeof(num), "(-%d)", a->err_ptr);
+		tag_str(t, num);
+		if (a->err_name) {
+			tag_str(t, " ");
+			tag_str(t, a->err_name);
+		}
+	} else if (strcmp(a->special, "NULL") == 0) {
+		tag_str(t, "+");
+		tag_hex(t, a->address);
+	}
+}
+
 /* The tag and its length. */
 size_t
 format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
@@ -341,6 +360,11 @@ format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 	if (len == 0)
 		return 0;
 	struct tagbuf t = { buf, len, 0 };
+	if (a->special) {	/* no pointer: no region tag */
+		tag_special(&t, a);
+		buf[t.pos] = '\0';
+		return t.pos;
+	}
 	tag_str(&t, a->region->name);
 	if (a->symbol) {
 		tag_str(&t, ":");
@@ -377,7 +401,9 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 	if (a->have_phys)
 		fprintf(f, "  phys 0x%" PRIx64 " pfn 0x%" PRIx64 " [%s]", a->phys, a->pfn,
 			vmmap_provenance_name(a->phys_source));
-	if (!a->region->exact)
+	if (a->mapped == 0 && !a->special)
+		fprintf(f, "  (not mapped)");
+	if (!a->region->exact && !a->special)
 		fprintf(f, "  (region bounds approximate)");
 	fputc('\n', f);
 }
@@ -404,6 +430,15 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 		fprintf(f, "\"module\":");
 		vmmap_print_json_string(a->module, f);
 		fputc(',', f);
+	}
+	if (a->mapped >= 0)
+		fprintf(f, "\"mapped\":%s,", a->mapped ? "true" : "false");
+	if (a->special) {
+		fprintf(f, "\"special\":\"%s\",", a->special);
+		if (a->err_ptr)
+			fprintf(f, "\"errno\":%d,", a->err_ptr);
+		if (a->err_name)
+			fprintf(f, "\"errno_name\":\"%s\",", a->err_name);
 	}
 	fprintf(f, "\"exact\":%s}", a->region->exact ? "true" : "false");
 }

@@ -282,6 +282,17 @@ struct vmmap_annotation {
 	uint64_t symbol_offset;
 	const char *module;		/* module name, or NULL */
 	uint64_t module_offset;		/* from the module's memory block */
+	/* A value that is no pointer: "ERR_PTR" (an error code), "NULL"
+	 * (below 4096: NULL plus a member's offset), "LIST_POISON1",
+	 * "LIST_POISON2", "POISON_INUSE", "POISON_FREE",
+	 * "SLUB_RED_INACTIVE", "SLUB_RED_ACTIVE"; else NULL. */
+	const char *special;
+	int err_ptr;			/* "ERR_PTR": the errno, 22 for -EINVAL */
+	const char *err_name;		/* its name, "EINVAL", or NULL */
+	/* Mapped in the kernel page tables: 1 yes, 0 no, -1 not checked
+	 * (VMMAP_ANNOTATE_NO_PHYS, holes, LDT remap and EFI, which live in
+	 * other page tables). An unmapped address has no physical address. */
+	int mapped;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
 

@@ -8,6 +8,7 @@
 #include <elf.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -141,7 +142,7 @@ check_elf_tables(const Elf64_Ehdr *eh, const char *path, uint64_t size)
  * and reads there fail. */
 static struct vmmap_error *
 check_elf_segments(int fd, const Elf64_Ehdr *eh, const char *path, uint64_t size,
-		   struct notes *notes)
+		   struct dumpcheck_result *out)
 {
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr ph;
@@ -155,16 +156,23 @@ check_elf_segments(int fd, const Elf64_Ehdr *eh, const char *path, uint64_t size
 		if (ph.p_type != PT_LOAD || inside(ph.p_offset, ph.p_filesz, size))
 			continue;
 		uint64_t have = ph.p_offset < size ? size - ph.p_offset : 0;
-		notes_add(notes, "truncated dump: physical 0x%llx-0x%llx (load segment %u) lies past the end of the file (%llu bytes); it reads as absent",
+		notes_add(&out->notes, "truncated dump: physical 0x%llx-0x%llx (load segment %u) lies past the end of the file (%llu bytes); it reads as absent",
 			  (unsigned long long)(ph.p_paddr + have),
 			  (unsigned long long)(ph.p_paddr + ph.p_filesz - 1), i,
 			  (unsigned long long)size);
+		struct missing_range *m = realloc(out->missing, (out->nmissing + 1) * sizeof(*m));
+		if (!m)
+			return &vmmap_enomem;
+		out->missing = m;
+		/* libkdumpfile would read zeroes there: the source refuses */
+		m[out->nmissing++] = (struct missing_range){ ph.p_paddr + have,
+							     ph.p_paddr + ph.p_filesz };
 	}
 	return NULL;
 }
 
 static struct vmmap_error *
-check_elf(int fd, const char *path, uint64_t size, struct notes *notes)
+check_elf(int fd, const char *path, uint64_t size, struct dumpcheck_result *out)
 {
 	Elf64_Ehdr eh;
 	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
@@ -174,12 +182,31 @@ check_elf(int fd, const char *path, uint64_t size, struct notes *notes)
 	if (!err)
 		err = check_elf_tables(&eh, path, size);
 	if (!err)
-		err = check_elf_segments(fd, &eh, path, size, notes);
+		err = check_elf_segments(fd, &eh, path, size, out);
 	return err;
 }
 
+void
+dumpcheck_fini(struct dumpcheck_result *r)
+{
+	notes_fini(&r->notes);
+	free(r->missing);
+	r->missing = NULL;
+	r->nmissing = 0;
+}
+
+bool
+dumpcheck_missing(const struct dumpcheck_result *r, uint64_t start, uint64_t len)
+{
+	uint64_t end = len > UINT64_MAX - start ? UINT64_MAX : start + len;
+	for (size_t i = 0; i < r->nmissing; i++)
+		if (start < r->missing[i].end && r->missing[i].start < end)
+			return true;
+	return false;
+}
+
 struct vmmap_error *
-dumpcheck(int fd, const char *path, uint64_t size, struct notes *notes)
+dumpcheck(int fd, const char *path, uint64_t size, struct dumpcheck_result *out)
 {
 	unsigned char magic[8];
 	if (pread(fd, magic, sizeof(magic), 0) != sizeof(magic))
@@ -189,7 +216,7 @@ dumpcheck(int fd, const char *path, uint64_t size, struct notes *notes)
 		unsigned char ident[EI_NIDENT + 4];
 		if (pread(fd, ident, sizeof(ident), 0) == sizeof(ident) && ident[EI_CLASS] != ELFCLASS64)
 			return check_elf_ident(ident, path);
-		return check_elf(fd, path, size, notes);
+		return check_elf(fd, path, size, out);
 	}
 	if (memcmp(magic, "KDUMP   ", 8) == 0 || memcmp(magic, "DISKDUMP", 8) == 0)
 		return check_kdump(fd, path, size);

@@ -8,12 +8,29 @@
 #ifndef VMMAP_SOURCE_DUMPCHECK_H
 #define VMMAP_SOURCE_DUMPCHECK_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../notes.h"
 
-/* An error for what must be refused; notes for what only degrades the
- * answer (load segments the file is too short for). */
-struct vmmap_error *dumpcheck(int fd, const char *path, uint64_t size, struct notes *notes);
+/* Physical memory the headers promise and the file does not hold. */
+struct missing_range {
+	uint64_t start, end;	/* [start, end) */
+};
+
+struct dumpcheck_result {
+	struct notes notes;	/* what only degrades the answer */
+	struct missing_range *missing;	/* load segments cut by the end of the file */
+	size_t nmissing;
+};
+
+/* An error for what must be refused; else what was found in out
+ * (released with dumpcheck_fini). */
+struct vmmap_error *dumpcheck(int fd, const char *path, uint64_t size,
+			      struct dumpcheck_result *out);
+void dumpcheck_fini(struct dumpcheck_result *r);
+/* Does [start, start + len) touch memory the file does not hold? */
+bool dumpcheck_missing(const struct dumpcheck_result *r, uint64_t start, uint64_t len);
 
 #endif

@@ -31,7 +31,7 @@ struct dumpfile {
 	kdump_ctx_t *kctx;
 	addrxlat_ctx_t *axctx;
 	addrxlat_sys_t *axsys;
-	struct notes notes;	/* what dumpcheck() found, for the source */
+	struct dumpcheck_result check;	/* notes and missing memory */
 };
 
 static void
@@ -48,7 +48,7 @@ dumpfile_destroy(void *arg)
 		kdump_free(df->kctx);
 	if (df->fd >= 0)
 		close(df->fd);
-	notes_fini(&df->notes);
+	dumpcheck_fini(&df->check);
 	free(df->path);
 	free(df);
 }
@@ -79,6 +79,9 @@ dumpfile_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	struct dumpfile *df = arg;
 	size_t got = len;
+	if (dumpcheck_missing(&df->check, addr, len))
+		return vmmap_error_fault(addr, "physical 0x%llx lies past the end of the truncated dump",
+					 (unsigned long long)addr);
 	/* MACHPHYSADDR: same space as kernel-physical on x86_64 without
 	 * Xen, and usable before the translation system is complete. */
 	kdump_status st = kdump_read(df->kctx, KDUMP_MACHPHYSADDR, addr, buf,
@@ -343,7 +346,7 @@ open_file(struct dumpfile *df)
 			return vmmap_error_os(errno, "%s", df->path);
 		size = (uint64_t)st.st_size;
 	}
-	return dumpcheck(df->fd, df->path, size, &df->notes);
+	return dumpcheck(df->fd, df->path, size, &df->check);
 }
 
 /* A libkdumpfile context on df->fd, set up as vmmap needs it. */
@@ -455,7 +458,7 @@ vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
 	err = vmmap_source_create(&dumpfile_ops, df, ret);
 	if (err)
 		goto fail;
-	notes_move(&(*ret)->notes, &df->notes);
+	notes_move(&(*ret)->notes, &df->check.notes);
 	return NULL;
 fail:
 	dumpfile_destroy(df);

@@ -430,6 +430,18 @@ Map_lookup(MapObject *self, PyObject *arg)
 		PyDict_SetItemString(d, "module", m);
 		Py_XDECREF(m);
 	}
+	if (a.mapped >= 0)
+		PyDict_SetItemString(d, "mapped", a.mapped ? Py_True : Py_False);
+	if (a.special) {
+		PyObject *sp = PyUnicode_FromString(a.special);
+		PyDict_SetItemString(d, "special", sp);
+		Py_XDECREF(sp);
+		if (a.err_ptr) {
+			PyObject *e = PyLong_FromLong(a.err_ptr);
+			PyDict_SetItemString(d, "errno", e);
+			Py_XDECREF(e);
+		}
+	}
 	return d;
 }
 

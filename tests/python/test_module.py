@@ -236,6 +236,17 @@ def test_lookup_symbols():
         check(True, "lookup of an unknown symbol raises NotFoundError")
 
 
+def test_special_values():
+    m = vmmap.open(synth)
+    e = m.lookup(0xffffffffffffffea)
+    n = m.lookup(0x18)
+    u = m.lookup(0xffff888010000000)
+    check(e.special == "ERR_PTR" and e.errno == 22 and e.tag() == "ERR_PTR(-22)" and
+          n.tag() == "NULL+0x18" and u.mapped is False and u.phys is None and
+          m.lookup(0xffff888000001000).mapped is True,
+          "Annotation: ERR_PTR(-22), NULL+0x18, an unmapped direct-map address")
+
+
 def test_annotate():
     m = vmmap.open(synth)
     got = m.annotate_text(open(ann_in).read())

@@ -82,7 +82,8 @@ class Annotation:
     """
 
     __slots__ = ("address", "region", "offset", "phys", "pfn", "symbol",
-                 "symbol_offset", "module", "module_offset")
+                 "symbol_offset", "module", "module_offset", "special", "errno",
+                 "mapped")
 
     def __init__(self, d):
         self.address = d["address"]
@@ -92,10 +93,23 @@ class Annotation:
         self.pfn = d.get("pfn")
         self.symbol, self.symbol_offset = d.get("symbol", (None, None))
         self.module, self.module_offset = d.get("module", (None, None))
+        # a value that is no pointer: "ERR_PTR" (errno set), "NULL",
+        # "LIST_POISON1", "POISON_FREE", ...; else None
+        self.special = d.get("special")
+        self.errno = d.get("errno")
+        # True/False: mapped in the kernel page tables; None: not checked
+        self.mapped = d.get("mapped")
 
     def tag(self):
         """The short form the CLI's annotate prints: region+0x10,
-        kernel_text:start_kernel+0x10, modules:[tun]+0x40."""
+        kernel_text:start_kernel+0x10, modules:[tun]+0x40,
+        ERR_PTR(-22), NULL+0x18, POISON_FREE."""
+        if self.special == "ERR_PTR":
+            return "ERR_PTR(-%d)" % self.errno
+        if self.special == "NULL":
+            return "NULL+0x%x" % self.address
+        if self.special:
+            return self.special
         if self.symbol:
             return "%s:%s+0x%x" % (self.region.name, self.symbol, self.symbol_offset)
         if self.module:

@@ -31,6 +31,9 @@ class Annotation:
     offset: int
     phys: Optional[int]
     pfn: Optional[int]
+    special: Optional[str]
+    errno: Optional[int]
+    mapped: Optional[bool]
     symbol: Optional[str]
     symbol_offset: Optional[int]
     module: Optional[str]
