@@ -181,8 +181,10 @@ print_result(struct batch *b, size_t i)
 	if (r->err.len)
 		fwrite(r->err.data, 1, r->err.len, stderr);
 	if (abnormal) {
+		bool timed_out = WIFSIGNALED(r->status) && WTERMSIG(r->status) == SIGALRM;
 		if (b->o->jsonl)
-			batch_print_error_line(stdout, dump, "crashed", abnormal);
+			batch_print_error_line(stdout, dump, timed_out ? "timeout" : "crashed",
+					       abnormal);
 		fprintf(stderr, "vmmap: %s: %s\n", dump, abnormal);
 	} else {
 		if (b->o->headers)

@@ -435,7 +435,11 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("vmmap %s\n", PACKAGE_VERSION); exit(0);
 		default:
-			if (optopt == 'j' || optopt == 'i')
+			if (optopt == 'v')
+				fprintf(stderr, "vmmap: --vmlinux needs a file: --vmlinux FILE (see vmmap --help)\n");
+			else if (optopt == 'T')
+				fprintf(stderr, "vmmap: --timeout needs seconds (see vmmap --help)\n");
+			else if (optopt == 'j' || optopt == 'i')
 				fprintf(stderr, "vmmap: option -%c needs an argument (see vmmap --help)\n",
 					optopt);
 			else
@@ -443,6 +447,11 @@ parse_options(int argc, char **argv, struct options *o)
 					argv[optind - 1]);
 			return EXIT_USAGE;
 		}
+	}
+	/* "vmmap help" and "vmmap help map": the usage, as --help */
+	if (argc - optind >= 1 && strcmp(argv[optind], "help") == 0) {
+		usage(stdout);
+		exit(0);
 	}
 	if (argc - optind < 2)
 		return usage_error("a command and a dump are needed");
@@ -493,8 +502,10 @@ split_operands(struct options *o)
 		 * the first operand that is an address or not a file (a bad
 		 * address must be reported as one). */
 		ndumps = 1;
+		/* (a word with a '/' is a path, mistyped or not: it is
+		 * reported as a missing file, not as a bad address) */
 		while (ndumps < o->ndumps && !is_address_operand(o->dumps[ndumps]) &&
-		       access(o->dumps[ndumps], F_OK) == 0)
+		       (access(o->dumps[ndumps], F_OK) == 0 || strchr(o->dumps[ndumps], '/')))
 			ndumps++;
 		if (ndumps == o->ndumps)
 			return usage_error("addr needs at least one address");
