@@ -125,6 +125,10 @@ tag_word(struct vmmap_map *map, const unsigned char *cls, const unsigned char *t
 	if ((!poison && !vmmap_is_kernel_pointer(map, v)) ||
 	    vmmap_map_annotate(map, v, VMMAP_ANNOTATE_NO_PHYS, &a))
 		return copied;
+	/* After the brackets that close around the word, not inside
+	 * them: "[<ffffffff81000000>] [kernel_text:...]". */
+	while (j < len && (text[j] == '>' || text[j] == ']' || text[j] == ')' || text[j] == '}'))
+		j++;
 	out_put(o, text + copied, j - copied);
 	if (!out_reserve(o, 260))	/* " [" + a tag of at most 255 + "]" */
 		return j;
@@ -155,7 +159,7 @@ annotate(struct vmmap_map *map, const unsigned char *text, size_t len, struct ou
 		while (j < len && (cls[text[j]] & HEX))
 			j++;
 		copied = tag_word(map, cls, text, len, s, j, copied, o);
-		i = j + 1;
+		i = copied > j + 1 ? copied : j + 1;
 	}
 	out_put(o, text + copied, len - copied);
 }

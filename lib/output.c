@@ -17,23 +17,16 @@ vmmap_format_size(uint64_t size, char *buf, size_t len)
 		snprintf(buf, len, "16 EB");
 		return;
 	}
+	/* One unit per magnitude, the largest that fits: a column of
+	 * sizes reads at a glance ("1267 GB" next to "~19.6 TB" did not). */
 	int u = 0;
 	while (u < 6 && size >> (10 * (u + 1)))
 		u++;
-	/* Prefer the largest unit that divides exactly ("1520 MB"), as
-	 * long as the number stays short. */
-	for (int e = u; e > 0; e--) {
-		uint64_t unit = 1ULL << (10 * e);
-		if (size % unit == 0 && size / unit < 10000) {
-			snprintf(buf, len, "%" PRIu64 " %s", size / unit, units[e]);
-			return;
-		}
-	}
-	if (u == 0)
-		snprintf(buf, len, "%" PRIu64 " B", size);
+	uint64_t unit = 1ULL << (10 * u);
+	if (size % unit == 0)
+		snprintf(buf, len, "%" PRIu64 " %s", size / unit, units[u]);
 	else
-		snprintf(buf, len, "~%.1f %s", (double)size / (double)(1ULL << (10 * u)),
-			 units[u]);
+		snprintf(buf, len, "~%.1f %s", (double)size / (double)unit, units[u]);
 }
 
 static void
@@ -397,7 +390,10 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 {
 	char tag[256];
 	vmmap_format_tag(a, tag, sizeof(tag));
-	fprintf(f, "%016" PRIx64 "  %s", a->address, tag);
+	/* the tag padded: the phys column lines up from address to address */
+	bool more = a->have_phys || (a->mapped == 0 && !a->special) ||
+		    (!a->region->exact && !a->special);
+	fprintf(f, "%016" PRIx64 "  %-*s", a->address, more ? 36 : 0, tag);
 	if (a->have_phys)
 		fprintf(f, "  phys 0x%" PRIx64 " pfn 0x%" PRIx64 " [%s]", a->phys, a->pfn,
 			vmmap_provenance_name(a->phys_source));

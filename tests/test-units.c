@@ -101,7 +101,11 @@ test_layout(void)
 	ok(x86_64_fixed_page_offset(5, false) == 0xff10000000000000ULL, "pre-4.20 5-level page offset");
 	char buf[32];
 	vmmap_format_size(1520ULL << 20, buf, sizeof(buf));
-	ok(strcmp(buf, "1520 MB") == 0, "size 1520 MB");
+	ok(strcmp(buf, "~1.5 GB") == 0, "size 1520 MiB is ~1.5 GB (one unit per magnitude)");
+	vmmap_format_size(3554ULL << 30, buf, sizeof(buf));
+	ok(strcmp(buf, "~3.5 TB") == 0, "size 3554 GiB is ~3.5 TB");
+	vmmap_format_size(113, buf, sizeof(buf));
+	ok(strcmp(buf, "113 B") == 0, "size 113 B");
 	vmmap_format_size(64ULL << 40, buf, sizeof(buf));
 	ok(strcmp(buf, "64 TB") == 0, "size 64 TB");
 }

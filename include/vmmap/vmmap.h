@@ -331,7 +331,8 @@ bool vmmap_is_utf8(const char *s, size_t len);
  * they are UTF-8, else "key_base64":"..." (RFC 4648 base64 of the
  * bytes as they are). */
 void vmmap_print_json_field(const char *key, const char *s, size_t len, FILE *file);
-/* Human sizes: "64 TB", "1.5 GB", "4 KB". */
+/* Human sizes in the largest unit that fits: "64 TB", "~1.5 GB", "4 KB"
+ * (~ when rounded). */
 void vmmap_format_size(uint64_t size, char *buf, size_t len);
 void vmmap_print_map_text(const struct vmmap_map *map, FILE *file);
 void vmmap_print_map_json(const struct vmmap_map *map, FILE *file);
