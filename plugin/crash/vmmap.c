@@ -127,6 +127,10 @@ get_map(void)
 static int
 resolve(const char *arg, uint64_t *addr)
 {
+	if (!*arg) {	/* crash's own "length of the symbol name is zero!" */
+		error(INFO, "an empty word is not an address\n");
+		return FALSE;
+	}
 	struct vmmap_error *err = vmmap_parse_address(arg, addr);
 	if (!err)
 		return TRUE;
@@ -147,6 +151,33 @@ resolve(const char *arg, uint64_t *addr)
 	return FALSE;
 }
 
+/* vmmap's JSON object for a, with "crash_symbol" added inside it when
+ * crash names the address. */
+static void
+print_json_with_crash_symbol(const struct vmmap_annotation *a, const struct syment *sp,
+			     ulong off)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = sp ? open_memstream(&buf, &len) : NULL;
+	if (!m) {
+		vmmap_print_annotation_json(a, fp);
+		return;
+	}
+	vmmap_print_annotation_json(a, m);
+	fclose(m);
+	if (len && buf[len - 1] == '}') {
+		fprintf(fp, "%.*s,\"crash_symbol\":", (int)len - 1, buf);
+		char sym[256];
+		snprintf(sym, sizeof(sym), "%s+0x%lx", sp->name, off);
+		vmmap_print_json_string(sym, fp);
+		fputc('}', fp);
+	} else {
+		fwrite(buf, 1, len, fp);
+	}
+	free(buf);
+}
+
 static void
 annotate_args(struct vmmap_map *map, char **args, int n, int json)
 {
@@ -164,12 +195,18 @@ annotate_args(struct vmmap_map *map, char **args, int n, int json)
 			vmmap_error_destroy(err);
 			continue;
 		}
+		/* crash knows module symbols (their kallsyms): name them */
+		ulong off = 0;
+		struct syment *sp = a.region->kind == VMMAP_REGION_MODULES
+					    ? value_search((ulong)addr, &off) : NULL;
 		if (json) {
 			if (!first)
 				fputc(',', fp);
-			vmmap_print_annotation_json(&a, fp);
+			print_json_with_crash_symbol(&a, sp, off);
 		} else {
 			vmmap_print_annotation_text(&a, fp);
+			if (sp)
+				fprintf(fp, "%18s%s+0x%lx (crash's module symbols)\n", "", sp->name, off);
 		}
 		first = FALSE;
 	}
@@ -243,6 +280,23 @@ cross_check(struct vmmap_map *map)
 		{ "kernel text start", VMMAP_REGION_KERNEL_TEXT, 0, __START_KERNEL_map },
 	};
 	int disagree = 0;
+	/* The facts under the layout: crash's own values of them. */
+	const struct vmmap_kernel *k = vmmap_map_kernel(map);
+	const struct {
+		const char *what;
+		uint64_t crash, mine;
+	} facts[] = {
+		{ "phys_base", ms->phys_base, k->phys_base.value },
+		{ "kernel offset (KASLR)", (ulong)-kt->relocate, k->kernel_offset.value },
+		{ "paging levels", machdep->flags & VM_5LEVEL ? 5 : 4, k->pgtable_levels.value },
+	};
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		if (facts[i].crash == facts[i].mine)
+			continue;
+		disagree++;
+		fprintf(fp, "%-32s crash: %016llx  vmmap: %016llx\n", facts[i].what,
+			(unsigned long long)facts[i].crash, (unsigned long long)facts[i].mine);
+	}
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct vmmap_region *r = region_of_kind(map, rows[i].region);
 		if (!r)
@@ -266,7 +320,9 @@ static void
 cmd_vmmap(void)
 {
 	int c, json = FALSE, dump = FALSE, check = FALSE;
-	while ((c = getopt(argcnt, args, "jdc")) != EOF) {
+	/* "+": options first, so that "vmmap -d ADDR -3" reads -3 as a
+	 * (bad) count, not as an option */
+	while ((c = getopt(argcnt, args, "+jdc")) != EOF) {
 		switch (c) {
 		case 'j': json = TRUE; break;
 		case 'd': dump = TRUE; break;
@@ -275,8 +331,17 @@ cmd_vmmap(void)
 		}
 	}
 	int rest = argcnt - optind;
-	if (argerrs || (dump && (rest < 1 || rest > 2 || json || check)) ||
-	    (check && (rest || json))) {
+	const char *why = argerrs ? NULL
+		: check && json ? "-c and -j do not go together"
+		: check && dump ? "-c and -d do not go together"
+		: check && rest ? "-c takes no operand: it compares the whole layout"
+		: dump && json ? "-d prints words, not JSON: no -j with it"
+		: dump && rest < 1 ? "-d needs an address"
+		: dump && rest > 2 ? "-d takes an address and a count of words"
+		: NULL;
+	if (argerrs || why) {
+		if (why)
+			error(INFO, "%s\n", why);
 		cmd_usage(pc->curcmd, SYNOPSIS);
 		return;
 	}
@@ -314,8 +379,10 @@ static char *help_vmmap[] = {
 	"    -j  JSON output, as the vmmap command-line tool prints it.",
 	"    -d  read count (default 8) 8-byte words from address, like rd, and",
 	"        tag every word that is a kernel pointer.",
-	"    -c  compare crash's idea of the layout (mach, help -m) with vmmap's",
-	"        and print every disagreement with both values.",
+	"    -c  compare crash's idea of the layout (mach, help -m) with vmmap's,",
+	"        phys_base, the KASLR offset and the paging depth included, and",
+	"        print every disagreement with both values.",
+	"  A module address also gets crash's name for it (its module symbols).",
 	"\nEXAMPLE",
 	"  Where do these point? (a 6.1 kernel with KASLR; the fixmap page is the",
 	"  IO-APIC's, which the page tables, not arithmetic, say)",

@@ -6,6 +6,7 @@ TAP output.
 usage: check.py CRASH EXTENSION VMLINUX DUMP TRUTH LABEL
 """
 import json
+import os
 import re
 import subprocess
 import sys
@@ -76,6 +77,32 @@ for part in ("NAME", "SYNOPSIS", "DESCRIPTION", "EXAMPLE"):
     check(re.search(r"^%s$" % part, out, re.M), "help vmmap has %s" % part)
 check(re.search(r"shared object unloaded", out) and re.search(r"RELEASE: ", out),
       "extend -u unloads it and the session goes on (sys runs)")
+
+# Slips get a one-line reason (before: only the usage, or crash's own
+# "The length of the symbol name is zero!").
+rc, out = session(["extend " + ext, 'vmmap ""', "vmmap -c extra", "vmmap -j -d jiffies 2",
+                   "vmmap -c -j", "vmmap -d jiffies -3", "vmmap -c"])
+for want in ("vmmap: an empty word is not an address",
+             "vmmap: -c takes no operand", "vmmap: -d prints words, not JSON",
+             "vmmap: -c and -j do not go together", "vmmap: -3: not a count of words"):
+    check(want in out, "a reason: %s" % want)
+check("length of the symbol name is zero" not in out, "vmmap \"\": no crash symbol error")
+# -c compares crash's phys_base, KASLR offset and paging depth too; on
+# these dumps they agree.
+check(re.search(r"crash and vmmap agree|disagreement", out) and
+      not re.search(r"^(phys_base|kernel offset|paging levels) ", out, re.M),
+      "vmmap -c: phys_base, kernel offset and paging depth agree with crash's")
+# Module addresses: crash's module symbols named beside vmmap's answer.
+# The guest's /proc/modules gives each module's text address.
+modules_txt = os.path.join(os.path.dirname(sys.argv[5]), "guest", "modules.txt")
+name, base = open(modules_txt).read().split()[0], open(modules_txt).read().split()[5]
+addr = "0x%x" % (int(base, 16) + 0x10)
+rc, out = session(["extend " + ext, "vmmap -j " + addr])
+j = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+a = j[0]["addresses"][0] if j and j[0].get("addresses") else {}
+check(a.get("module") == name and "+0x" in a.get("crash_symbol", ""),
+      "module address %s: module %s (want %s) and crash's symbol %s" % (
+          addr, a.get("module"), name, a.get("crash_symbol")))
 
 rc, out = session(["extend " + ext, "vmmap -j jiffies", "vmmap -c"], minimal=True)
 j = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
