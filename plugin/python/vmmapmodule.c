@@ -445,25 +445,29 @@ Map_lookup(MapObject *self, PyObject *arg)
 	return d;
 }
 
+/* str in, str out; bytes in, bytes out (a log in any encoding). */
 static PyObject *
 Map_annotate_text(MapObject *self, PyObject *arg)
 {
 	Py_ssize_t n;
-	const char *text = PyUnicode_AsUTF8AndSize(arg, &n);
-	if (!text)
+	const char *text;
+	bool bytes = PyBytes_Check(arg);
+	if (bytes) {
+		text = PyBytes_AS_STRING(arg);
+		n = PyBytes_GET_SIZE(arg);
+	} else if (!(text = PyUnicode_AsUTF8AndSize(arg, &n))) {
 		return NULL;
+	}
 	char *out = NULL;
-	size_t outlen = 0;
-	FILE *f = open_memstream(&out, &outlen);
-	if (!f)
-		return PyErr_NoMemory();
-	vmmap_annotate_text(self->map, text, (size_t)n, f);
-	fclose(f);
-	if (finish_call(self->ps, NULL) < 0) {
+	size_t cap = 0, outlen = 0;
+	struct vmmap_error *err = vmmap_annotate_text_mem(self->map, text, (size_t)n, &out, &cap,
+							  &outlen);
+	if (finish_call(self->ps, err) < 0) {
 		free(out);
 		return NULL;
 	}
-	PyObject *r = PyUnicode_DecodeUTF8(out, (Py_ssize_t)outlen, "replace");
+	PyObject *r = bytes ? PyBytes_FromStringAndSize(out ? out : "", (Py_ssize_t)outlen)
+			    : PyUnicode_DecodeUTF8(out ? out : "", (Py_ssize_t)outlen, "replace");
 	free(out);
 	return r;
 }
@@ -492,7 +496,7 @@ static PyMethodDef Map_methods[] = {
 	{ "lookup", (PyCFunction)(void (*)(void))Map_lookup, METH_O,
 	  "Annotate one address: an int, a hex str, or a symbol[+offset] str." },
 	{ "annotate_text", (PyCFunction)(void (*)(void))Map_annotate_text, METH_O,
-	  "Tag the kernel pointers in a text." },
+	  "Tag the kernel pointers in a text (str or bytes; the same type back)." },
 	{ "map_json", (PyCFunction)(void (*)(void))Map_map_json, METH_NOARGS, "The map as the CLI's JSON." },
 	{ NULL, NULL, 0, NULL },
 };

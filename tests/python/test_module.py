@@ -213,6 +213,20 @@ def test_drgn():
           by_name["sched_class"].symbol == "idle_sched_class",
           "describe(init_task): %d pointer members, stack in kernel_text, "
           "sched_class is idle_sched_class" % len(members))
+    check(by_name.get("tasks.next") is not None and by_name["tasks.next"].region.name == "direct_map",
+          "describe(init_task) follows embedded structs: tasks.next is in the direct map")
+    check(vmmap.describe(m, "init_task").symbol == "init_task" and
+          vmmap.describe(m, 0).tag() == "NULL+0x0",
+          "describe() takes a symbol str, and says NULL for 0")
+    ex = os.path.join(examples, "stack-words.py")
+    bad = [subprocess.run([sys.executable, ex] + args, capture_output=True, text=True, timeout=300)
+           for args in ([], [self_dump, vmlinux, "99999"], ["/nonexistent", vmlinux],
+                        [synth, vmlinux])]
+    check(all(p.returncode != 0 and "Traceback" not in p.stderr and p.stderr.strip()
+              for p in bad),
+          "stack-words.py: no arguments, a missing pid, a missing dump, an ELF dump of "
+          "another kernel: a message, no traceback (%s)"
+          % [p.stderr.strip()[:60] for p in bad])
     check(vmmap.describe(m, prog["init_task"].address_of_()) == members or
           len(vmmap.describe(m, prog["init_task"].address_of_())) == len(members),
           "describe(&init_task) follows the pointer once")
@@ -251,6 +265,10 @@ def test_annotate():
     m = vmmap.open(synth)
     got = m.annotate_text(open(ann_in).read())
     check(got == open(ann_want).read(), "annotate_text agrees with tests/annotate/expected.txt")
+    raw = m.annotate_text(open(ann_in, "rb").read() + b"\xff ffff888000001000\n")
+    check(isinstance(raw, bytes) and raw == open(ann_want, "rb").read() +
+          b"\xff ffff888000001000 [direct_map+0x1000]\n",
+          "annotate_text(bytes) gives bytes, a byte that is no UTF-8 kept")
 
 
 def test_help_and_examples():

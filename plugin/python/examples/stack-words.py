@@ -17,13 +17,22 @@ import vmmap
 
 
 def main():
+    if len(sys.argv) not in (3, 4) or (len(sys.argv) == 4 and not sys.argv[3].isdigit()):
+        sys.exit("usage: stack-words.py DUMP VMLINUX [PID]")
     dump, vmlinux = sys.argv[1], sys.argv[2]
     pid = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     prog = drgn.Program()
-    prog.set_core_dump(dump)
-    prog.load_debug_info([vmlinux])
-    m = vmmap.from_drgn(prog, vmlinux=vmlinux)
-    task = find_task(prog, pid)
+    try:
+        prog.set_core_dump(dump)
+        prog.load_debug_info([vmlinux])
+        m = vmmap.from_drgn(prog, vmlinux=vmlinux)
+        task = find_task(prog, pid)
+    except (drgn.FaultError, OSError, ValueError, vmmap.Error) as e:
+        # drgn 0.0.22 reads no kernel memory from some ELF dumps
+        # (QEMU's, makedumpfile -E): a kdump-compressed copy works
+        sys.exit("stack-words.py: %s: %s" % (dump, e))
+    if not task:
+        sys.exit("stack-words.py: no task with pid %d in %s" % (pid, dump))
     stack = int(task.stack.value_())
     # THREAD_SIZE (arch/x86/include/asm/page_64_types.h) is 16 KiB, twice
     # that with KASAN; it is a macro, not in the DWARF.

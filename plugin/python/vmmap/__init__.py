@@ -178,7 +178,8 @@ class Map:
         return self.lookup(addr).region
 
     def annotate_text(self, text):
-        """text with every kernel pointer tagged, as `vmmap annotate`."""
+        """text (str, or bytes of any encoding: the same type back) with
+        every kernel pointer tagged, as `vmmap annotate`."""
         return self._low.annotate_text(text)
 
     def to_json(self):
@@ -243,14 +244,50 @@ def from_drgn(prog, vmcoreinfo=None, vmlinux=None):
     return from_source(read_phys, vmcoreinfo, symbol, vmlinux=vmlinux)
 
 
+def _pointer_members(m, value, t, prefix, out, depth):
+    """Every pointer in a struct or union, through embedded structs,
+    unions and arrays ("tasks.next", "pids[0]"), as (name, value,
+    Annotation)."""
+    import drgn
+    for member in t.members:
+        mt = member.type
+        while mt.kind == drgn.TypeKind.TYPEDEF:
+            mt = mt.type
+        obj = value.member_(member.name) if member.name else None
+        if member.name is None:
+            # an anonymous struct or union: its members are the parent's
+            if mt.kind in (drgn.TypeKind.STRUCT, drgn.TypeKind.UNION) and depth < 8:
+                _pointer_members(m, value, mt, prefix, out, depth + 1)
+            continue
+        _pointers_in(m, obj, mt, prefix + member.name, out, depth)
+
+
+def _pointers_in(m, obj, t, name, out, depth):
+    import drgn
+    if t.kind == drgn.TypeKind.POINTER:
+        v = obj.value_()
+        out.append((name, v, m.lookup(v)))
+    elif t.kind in (drgn.TypeKind.STRUCT, drgn.TypeKind.UNION) and depth < 8:
+        _pointer_members(m, obj, t, name + ".", out, depth + 1)
+    elif t.kind == drgn.TypeKind.ARRAY and t.length and depth < 8:
+        et = t.type
+        while et.kind == drgn.TypeKind.TYPEDEF:
+            et = et.type
+        if et.kind in (drgn.TypeKind.POINTER, drgn.TypeKind.STRUCT, drgn.TypeKind.UNION):
+            for i in range(min(t.length, 64)):
+                _pointers_in(m, obj[i], et, "%s[%d]" % (name, i), out, depth + 1)
+
+
 def describe(m, value):
     """Say where value points.
 
-    value: an int, or a drgn.Object. For a pointer Object, its target;
-    for a struct or union Object (or a pointer to one, followed once),
-    every pointer member: returns a list of (member, value, Annotation).
+    value: an int or a hex str (an address, or a symbol[+offset] str),
+    or a drgn.Object. For a pointer Object, its target; for a struct or
+    union Object (or a pointer to one, followed once), every pointer in
+    it, embedded structs and arrays included ("tasks.next"): returns a
+    list of (member, value, Annotation). NULL is "NULL", not user space.
     """
-    if isinstance(value, int):
+    if isinstance(value, (int, str)):
         return m.lookup(value)
     import drgn
     t = value.type_
@@ -266,14 +303,5 @@ def describe(m, value):
     if t.kind not in (drgn.TypeKind.STRUCT, drgn.TypeKind.UNION):
         return m.lookup(int(value.value_()))
     out = []
-    for member in t.members:
-        if not member.name:
-            continue
-        mt = member.type
-        while mt.kind == drgn.TypeKind.TYPEDEF:
-            mt = mt.type
-        if mt.kind != drgn.TypeKind.POINTER:
-            continue
-        v = value.member_(member.name).value_()
-        out.append((member.name, v, m.lookup(v)))
+    _pointer_members(m, value, t, "", out, 0)
     return out
