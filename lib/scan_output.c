@@ -168,6 +168,44 @@ print_tops_text(const struct vmmap_scan *s, FILE *f)
 	}
 }
 
+/* How many ranges from i on have range i's size, at a constant stride
+ * (espfix maps 65,536 pages 64 KiB apart: one line, not 65,536). */
+static size_t
+run_of_same(const struct vmmap_scan *s, size_t i)
+{
+	const struct va_range *m = s->mapped;
+	size_t n = 1;
+	if (i + 1 >= s->nmapped)
+		return 1;
+	uint64_t size = m[i].last - m[i].start, stride = m[i + 1].start - m[i].start;
+	while (i + n < s->nmapped && m[i + n].last - m[i + n].start == size &&
+	       m[i + n].start - m[i + n - 1].start == stride)
+		n++;
+	return n;
+}
+
+static void
+print_mapped_text(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\nMAPPED RANGES (kernel half of init_top_pgt)\n%-18s %-18s %s\n",
+		"START", "END", "SIZE");
+	for (size_t i = 0; i < s->nmapped;) {
+		const struct va_range *r = &s->mapped[i];
+		char size[32], stride[32];
+		vmmap_format_size(r->last - r->start + 1, size, sizeof(size));
+		size_t n = run_of_same(s, i);
+		if (n < 3) {
+			fprintf(f, "%016" PRIx64 "   %016" PRIx64 "   %s\n", r->start, r->last, size);
+			i++;
+			continue;
+		}
+		vmmap_format_size(s->mapped[i + 1].start - r->start, stride, sizeof(stride));
+		fprintf(f, "%016" PRIx64 "   %016" PRIx64 "   %s x %zu, every %s\n", r->start,
+			s->mapped[i + n - 1].last, size, n, stride);
+		i += n;
+	}
+}
+
 void
 vmmap_print_scan_text(const struct vmmap_scan *s, FILE *f)
 {
@@ -188,17 +226,8 @@ vmmap_print_scan_text(const struct vmmap_scan *s, FILE *f)
 	print_holes_text(s, f);
 	print_found_text(s, f);
 	print_tops_text(s, f);
-	if (s->mapped) {
-		fprintf(f, "\nMAPPED RANGES (kernel half of init_top_pgt)\n%-18s %-18s %s\n",
-			"START", "END", "SIZE");
-		for (size_t i = 0; i < s->nmapped; i++) {
-			char size[32];
-			vmmap_format_size(s->mapped[i].last - s->mapped[i].start + 1, size,
-					  sizeof(size));
-			fprintf(f, "%016" PRIx64 "   %016" PRIx64 "   %s\n", s->mapped[i].start,
-				s->mapped[i].last, size);
-		}
-	}
+	if (s->mapped)
+		print_mapped_text(s, f);
 }
 
 /* ------------------------------------------------------------------ */
