@@ -328,9 +328,12 @@ static struct vmmap_error *
 release_from_vmcoreinfo(struct kernel *k)
 {
 	const char *rel = vmcoreinfo_get(k->vi, "OSRELEASE");
-	if (!rel)
-		return vmmap_error_create(VMMAP_ERROR_VMCOREINFO,
-					  "VMCOREINFO has no OSRELEASE: not a Linux VMCOREINFO");
+	if (!rel) {
+		/* A dump that can be read is never refused for it: the
+		 * rules that need the version say they are guesses. */
+		kernel_note(k, "VMCOREINFO has no OSRELEASE: the kernel's version is unknown; what depends on it is a guess");
+		return NULL;
+	}
 	snprintf(k->release, sizeof(k->release), "%s", rel);
 	uint64_t code;
 	if (parse_release(rel, &code) == 0)
