@@ -13,7 +13,10 @@
 #include <unistd.h>
 
 #include "../error.h"
+#include "../vmcoreinfo.h"
 #include "dumpcheck.h"
+
+#define VMCOREINFO_MAX (1u << 20)	/* the kernel's is one page */
 
 static uint64_t
 le(const unsigned char *p, int n)
@@ -32,13 +35,57 @@ inside(uint64_t off, uint64_t len, uint64_t size)
 }
 
 /* ------------------------------------------------------------------ */
+/* VMCOREINFO: libkdumpfile parses it too, and trusts its values (a
+ * PAGESIZE of 0 ends in SIGFPE; found by fuzz_open). vmmap's strict
+ * parser reads it first. */
+
+static struct vmmap_error *
+check_vmcoreinfo_text(const char *text, size_t len, const char *path)
+{
+	struct vmcoreinfo *vi = NULL;
+	struct vmmap_error *err = vmcoreinfo_parse(text, len, &vi);
+	if (!err) {
+		const char *ps = vmcoreinfo_get(vi, "PAGESIZE");
+		uint64_t v;
+		/* x86_64's pages are 4 KiB */
+		if (ps && (!parse_dec_u64(ps, strlen(ps), &v) || v != 4096))
+			err = vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
+						 "VMCOREINFO PAGESIZE=%.20s is not x86_64's 4096", ps);
+	}
+	vmcoreinfo_destroy(vi);
+	return vmmap_error_prefix(err, "%s", path);
+}
+
+/* The VMCOREINFO at [off, off + len) of the file. */
+static struct vmmap_error *
+check_vmcoreinfo_at(int fd, uint64_t off, uint64_t len, const char *path)
+{
+	if (len == 0 || len > VMCOREINFO_MAX)
+		return len ? vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
+						"%s: a VMCOREINFO of %llu bytes", path,
+						(unsigned long long)len)
+			   : NULL;
+	char *text = malloc(len);
+	if (!text)
+		return &vmmap_enomem;
+	struct vmmap_error *err = pread(fd, text, len, (off_t)off) == (ssize_t)len
+		? check_vmcoreinfo_text(text, len, path)
+		: vmmap_error_format(VMMAP_ERROR_FORMAT, "%s: unreadable VMCOREINFO", path);
+	free(text);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
 /* Compressed kdump ("KDUMP   " / "DISKDUMP"): makedumpfile's struct
- * disk_dump_header and kdump_sub_header (diskdump_mod.h). */
+ * disk_dump_header and kdump_sub_header (diskdump_mod.h: phys_base,
+ * dump_level, split, start_pfn, end_pfn, then the offset and size of
+ * VMCOREINFO at 32 and of the ELF notes at 48; the checks before this
+ * read 40 and 56, one field off, and so checked nothing useful). */
 
 #define DISKDUMP_BLOCK_SIZE_OFF 428
 #define DISKDUMP_HEADER_BYTES 464
-#define KDUMP_SUB_VMCOREINFO_OFF 40	/* offset_vmcoreinfo, size_vmcoreinfo */
-#define KDUMP_SUB_NOTE_OFF 56		/* offset_note, size_note */
+#define KDUMP_SUB_VMCOREINFO_OFF 32	/* offset_vmcoreinfo, size_vmcoreinfo */
+#define KDUMP_SUB_NOTE_OFF 48		/* offset_note, size_note */
 
 static struct vmmap_error *
 bad_kdump(const char *path, const char *what)
@@ -76,6 +123,9 @@ check_kdump(int fd, const char *path, uint64_t size)
 	for (size_t i = 0; version >= 3 && i < sizeof(pairs) / sizeof(pairs[0]); i++)
 		if (!inside(le(sub + pairs[i], 8), le(sub + pairs[i] + 8, 8), size))
 			return bad_kdump(path, "sub-header points outside the file");
+	if (version >= 3)
+		return check_vmcoreinfo_at(fd, le(sub + KDUMP_SUB_VMCOREINFO_OFF, 8),
+					   le(sub + KDUMP_SUB_VMCOREINFO_OFF + 8, 8), path);
 	return NULL;
 }
 
@@ -137,6 +187,31 @@ check_elf_tables(const Elf64_Ehdr *eh, const char *path, uint64_t size)
 	return NULL;
 }
 
+/* The VMCOREINFO note of a PT_NOTE segment, if it has one. */
+static struct vmmap_error *
+check_elf_notes(int fd, const Elf64_Phdr *ph, const char *path)
+{
+	static const char name[] = "VMCOREINFO";
+	uint64_t p = 0;
+	while (p + sizeof(Elf64_Nhdr) <= ph->p_filesz) {
+		Elf64_Nhdr nh;
+		if (pread(fd, &nh, sizeof(nh), (off_t)(ph->p_offset + p)) != sizeof(nh))
+			return NULL;
+		uint64_t name_at = p + sizeof(nh);
+		uint64_t desc_at = name_at + (((uint64_t)nh.n_namesz + 3) & ~3ULL);
+		uint64_t next = desc_at + (((uint64_t)nh.n_descsz + 3) & ~3ULL);
+		if (next > ph->p_filesz)
+			return NULL;	/* libkdumpfile stops there too */
+		char n[sizeof(name)];
+		if (nh.n_namesz == sizeof(name) &&
+		    pread(fd, n, sizeof(n), (off_t)(ph->p_offset + name_at)) == sizeof(n) &&
+		    memcmp(n, name, sizeof(name)) == 0)
+			return check_vmcoreinfo_at(fd, ph->p_offset + desc_at, nh.n_descsz, path);
+		p = next;
+	}
+	return NULL;
+}
+
 /* Notes must be whole (VMCOREINFO is in one); load segments the file
  * is too short for only lose memory: a note names what is missing,
  * and reads there fail. */
@@ -153,6 +228,9 @@ check_elf_segments(int fd, const Elf64_Ehdr *eh, const char *path, uint64_t size
 						  "%s: truncated: its ELF notes end at byte %llu, the file has %llu",
 						  path, (unsigned long long)(ph.p_offset + ph.p_filesz),
 						  (unsigned long long)size);
+		struct vmmap_error *err;
+		if (ph.p_type == PT_NOTE && (err = check_elf_notes(fd, &ph, path)))
+			return err;
 		if (ph.p_type != PT_LOAD || inside(ph.p_offset, ph.p_filesz, size))
 			continue;
 		uint64_t have = ph.p_offset < size ? size - ph.p_offset : 0;
