@@ -39,11 +39,54 @@ inside(uint64_t off, uint64_t len, uint64_t size)
  * PAGESIZE of 0 ends in SIGFPE; found by fuzz_open). vmmap's strict
  * parser reads it first. */
 
+/* libkdumpfile makes each key a path of attributes, split at '.': a
+ * key like ".fd: L(prb)" crashed it (SIGSEGV, found by fuzz_open). The
+ * kernel's keys are letters, digits and "_().-" (OFFSET(page.flags),
+ * BUILD-ID), never starting or ending with '.', never "..". */
+static struct vmmap_error *
+check_vmcoreinfo_keys(const char *text, size_t len, const char *path)
+{
+	unsigned line = 1;
+	for (size_t i = 0; i < len; line++) {
+		size_t end = i;
+		while (end < len && text[end] != '\n')
+			end++;
+		size_t eq = i;
+		while (eq < end && text[eq] != '=')
+			eq++;
+		bool ok = eq == end || eq > i;	/* a line without '=': the parser says */
+		for (size_t k = i; ok && k < eq; k++) {
+			char c = text[k];
+			ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			     c == '_' || c == '(' || c == ')' || c == '-' ||
+			     (c == '.' && k > i && k + 1 < eq && text[k + 1] != '.');
+		}
+		if (!ok)
+			return vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
+						  "%s: VMCOREINFO line %u has a key no kernel writes: '%.*s'",
+						  path, line, (int)(eq - i > 40 ? 40 : eq - i), text + i);
+		i = end + 1;
+	}
+	return NULL;
+}
+
 static struct vmmap_error *
 check_vmcoreinfo_text(const char *text, size_t len, const char *path)
 {
+	/* vmmap's parser stops at a NUL, libkdumpfile reads on past it
+	 * (and crashed on what followed, found by fuzz_open): only the
+	 * note's padding may follow a NUL. */
+	const char *nul = memchr(text, 0, len);
+	for (const char *p = nul; p && p < text + len; p++)
+		if (*p)
+			return vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
+						  "%s: VMCOREINFO has a NUL byte %zu bytes into its %zu",
+						  path, (size_t)(nul - text), len);
+	struct vmmap_error *err = check_vmcoreinfo_keys(text, nul ? (size_t)(nul - text) : len, path);
+	if (err)
+		return err;
 	struct vmcoreinfo *vi = NULL;
-	struct vmmap_error *err = vmcoreinfo_parse(text, len, &vi);
+	err = vmcoreinfo_parse(text, len, &vi);
 	if (!err) {
 		const char *ps = vmcoreinfo_get(vi, "PAGESIZE");
 		uint64_t v;
@@ -200,8 +243,9 @@ check_elf_notes(int fd, const Elf64_Phdr *ph, const char *path)
 		uint64_t name_at = p + sizeof(nh);
 		uint64_t desc_at = name_at + (((uint64_t)nh.n_namesz + 3) & ~3ULL);
 		uint64_t next = desc_at + (((uint64_t)nh.n_descsz + 3) & ~3ULL);
-		if (next > ph->p_filesz)
-			return NULL;	/* libkdumpfile stops there too */
+		/* (libkdumpfile reads a last note whose padding is missing) */
+		if (desc_at + nh.n_descsz > ph->p_filesz)
+			return NULL;
 		char n[sizeof(name)];
 		if (nh.n_namesz == sizeof(name) &&
 		    pread(fd, n, sizeof(n), (off_t)(ph->p_offset + name_at)) == sizeof(n) &&
