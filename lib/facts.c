@@ -18,7 +18,6 @@
 #include "probe.h"
 
 #define TB (1ULL << 40)
-#define KV(a, b, c) (((uint64_t)(a) << 16) | ((b) << 8) | (c))
 
 /* Everything one gathering needs. */
 struct gather {
@@ -31,13 +30,6 @@ static void
 drop(struct vmmap_error *err)
 {
 	vmmap_error_destroy(err);
-}
-
-static void
-fact_set(struct vmmap_fact *f, uint64_t value, enum vmmap_provenance src,
-	 bool exact)
-{
-	*f = (struct vmmap_fact){ .known = true, .exact = exact, .source = src, .value = value };
 }
 
 /* ------------------------------------------------------------------ */

@@ -16,18 +16,11 @@
 #include "kallsyms.h"
 #include "kernel.h"
 
-#define KV(a, b, c) (((uint64_t)(a) << 16) | ((b) << 8) | (c))
 
 static void
 drop(struct vmmap_error *err)
 {
 	vmmap_error_destroy(err);
-}
-
-static void
-fact_set(struct vmmap_fact *f, uint64_t value, enum vmmap_provenance src, bool exact)
-{
-	*f = (struct vmmap_fact){ .known = true, .exact = exact, .source = src, .value = value };
 }
 
 void
@@ -537,6 +530,25 @@ read_vmcoreinfo(struct kernel *k)
 	return err;
 }
 
+/* The set-up steps in their order (kernel.h); each may use the facts
+ * of the ones before. */
+static struct vmmap_error *
+set_up(struct kernel *k, const char *symbols_path)
+{
+	struct vmmap_error *err;
+	if ((err = read_vmcoreinfo(k)) ||
+	    (err = release_from_vmcoreinfo(k)) ||
+	    (err = phys_base_from_vmcoreinfo(k)) ||
+	    (err = kernel_offset_from_vmcoreinfo(k)))
+		return err;
+	sme_mask_from_vmcoreinfo(k);
+	find_page_table_root(k);
+	if ((err = levels_from_vmcoreinfo(k)))
+		return err;
+	setup_page_walk(k);
+	return load_symbols(k, symbols_path);
+}
+
 struct vmmap_error *
 kernel_open(struct vmmap_source *src, const char *symbols_path, struct kernel **ret)
 {
@@ -547,22 +559,8 @@ kernel_open(struct vmmap_source *src, const char *symbols_path, struct kernel **
 	symtab_init(&k->syms, VMMAP_FROM_NONE);
 	for (size_t i = 0; i < src->notes.n; i++)	/* the source's first */
 		kernel_note(k, "%s", src->notes.v[i]);
-	struct vmmap_error *err;
-	if ((err = read_vmcoreinfo(k)) ||
-	    (err = release_from_vmcoreinfo(k)) ||
-	    (err = phys_base_from_vmcoreinfo(k)) ||
-	    (err = kernel_offset_from_vmcoreinfo(k))) {
-		kernel_destroy(k);
-		return err;
-	}
-	sme_mask_from_vmcoreinfo(k);
-	find_page_table_root(k);
-	if ((err = levels_from_vmcoreinfo(k))) {
-		kernel_destroy(k);
-		return err;
-	}
-	setup_page_walk(k);
-	if ((err = load_symbols(k, symbols_path))) {
+	struct vmmap_error *err = set_up(k, symbols_path);
+	if (err) {
 		kernel_destroy(k);
 		return err;
 	}

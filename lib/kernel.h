@@ -53,8 +53,17 @@ void kernel_destroy(struct kernel *k);
 
 void kernel_note(struct kernel *k, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* The KERNEL_VERSION code of OSRELEASE, 0 if unknown. */
+/* The KERNEL_VERSION code of OSRELEASE, 0 if unknown; KV(4, 20, 0) is
+ * such a code (include/linux/version.h). */
 uint64_t kernel_version(const struct kernel *k);
+#define KV(a, b, c) (((uint64_t)(a) << 16) | ((b) << 8) | (c))
+
+/* Set a fact: known, with its value, source and exactness. */
+static inline void
+fact_set(struct vmmap_fact *f, uint64_t value, enum vmmap_provenance src, bool exact)
+{
+	*f = (struct vmmap_fact){ .known = true, .exact = exact, .source = src, .value = value };
+}
 
 /* Virtual to physical through the kernel page tables: the source's
  * own walk if it has one, else libaddrxlat over its reads. */
