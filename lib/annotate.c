@@ -117,13 +117,16 @@ tag_word(struct vmmap_map *map, const unsigned char *cls, const unsigned char *t
 		return copied;
 	uint64_t v = hex16(text + s);
 	struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
-	/* kernel pointers, ERR_PTRs among them, and poison: a freed
-	 * object's 6b6b... in a register is worth a tag too */
-	int errnum;
-	const char *special = special_value(v, &errnum);
-	bool poison = special && strcmp(special, "NULL") != 0;
-	if ((!poison && !vmmap_is_kernel_pointer(map, v)) ||
-	    vmmap_map_annotate(map, v, VMMAP_ANNOTATE_NO_PHYS, &a))
+	/* kernel pointers, ERR_PTRs among them, and poison (below the
+	 * kernel half): a freed object's 6b6b... in a register is worth a
+	 * tag too, NULL plus a small offset is not */
+	if (!vmmap_is_kernel_pointer(map, v)) {
+		int errnum;
+		const char *special = special_value(v, &errnum);
+		if (!special || strcmp(special, "NULL") == 0)
+			return copied;
+	}
+	if (vmmap_map_annotate(map, v, VMMAP_ANNOTATE_NO_PHYS, &a))
 		return copied;
 	/* After the brackets that close around the word, not inside
 	 * them: "[<ffffffff81000000>] [kernel_text:...]". */
