@@ -6,6 +6,7 @@
  *   vmmap annotate DUMP [FILE|-] [--vmlinux FILE]
  *   vmmap annotate --input FILE|- DUMP... [--jsonl] [-j N]
  *   vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N]
+ *   vmmap page DUMP PFN[-PFN]... [--vmlinux FILE] [--json]
  * Exit status: 0 ok, 1 bad input (in a batch: any dump failed), 2 usage.
  * Uses the public API only.
  */
@@ -73,6 +74,7 @@ usage(FILE *f)
 		"       vmmap annotate DUMP [FILE|-] [--vmlinux FILE]\n"
 		"       vmmap annotate --input FILE|- DUMP... [--jsonl] [-j N]\n"
 		"       vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N] [--mapped]\n"
+		"       vmmap page DUMP PFN[-PFN]... [--vmlinux FILE] [--json]   (hex page frame numbers)\n"
 		"       vmmap --help | --version\n"
 		"batch options: --jsonl (one JSON object per dump per line), -j N (N dumps\n"
 		"at once), --timeout SECONDS (per dump). A dump whose name is a hex number\n"
@@ -330,11 +332,71 @@ cmd_scan(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 	return NULL;
 }
 
+/* "1048" or "1000-10ff" (hex, inclusive). */
+static bool
+parse_pfn_range(const char *s, uint64_t *first, uint64_t *last)
+{
+	char buf[40];
+	const char *dash = strchr(s, '-');
+	size_t n = dash ? (size_t)(dash - s) : strlen(s);
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	struct vmmap_error *err = vmmap_parse_address(buf, first);
+	if (!err && dash)
+		err = vmmap_parse_address(dash + 1, last);
+	else if (!err)
+		*last = *first;
+	bool ok = !err && *first <= *last;
+	vmmap_error_destroy(err);
+	return ok;
+}
+
+static struct vmmap_error *
+cmd_page(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
+{
+	const char *sep = "";
+	if (json)
+		fprintf(out, "{\"pages\":[");
+	for (size_t i = 0; i < o->nargs; i++) {
+		uint64_t first, last;
+		if (!parse_pfn_range(o->args[i], &first, &last)) {
+			char msg[120];
+			snprintf(msg, sizeof(msg),
+				 "'%.40s' is no page frame number or range (hex: 1048, 1000-10ff)",
+				 o->args[i]);
+			return vmmap_error_new(VMMAP_ERROR_INVALID_ARGUMENT, msg);
+		}
+		for (uint64_t pfn = first;; pfn++) {
+			struct vmmap_page p = { VMMAP_PAGE_INIT };
+			struct vmmap_error *err = vmmap_map_page(map, pfn, &p);
+			if (err)
+				return err;
+			if (json) {
+				fputs(sep, out);
+				vmmap_print_page_json(&p, out);
+				sep = ",\n";
+			} else {
+				char line[400];
+				vmmap_format_page(&p, line, sizeof(line));
+				fprintf(out, "pfn 0x%llx  %s\n", (unsigned long long)pfn, line);
+			}
+			if (pfn == last)
+				break;
+		}
+	}
+	if (json)
+		fprintf(out, "]}\n");
+	return NULL;
+}
+
 static const struct command commands[] = {
 	{ "map", cmd_map },
 	{ "addr", cmd_addr },
 	{ "annotate", cmd_annotate },
 	{ "scan", cmd_scan },
+	{ "page", cmd_page },
 };
 
 /* ------------------------------------------------------------------ */
@@ -509,6 +571,10 @@ split_operands(struct options *o)
 			ndumps++;
 		if (ndumps == o->ndumps)
 			return usage_error("addr needs at least one address");
+	} else if (o->cmd->run == cmd_page) {
+		if (o->ndumps < 2)
+			return usage_error("page needs a dump and page frame numbers");
+		ndumps = 1;
 	} else if (o->cmd->run == cmd_annotate && !o->input) {
 		if (o->ndumps > 2)
 			return usage_error("several dumps: give the text with --input FILE");
@@ -521,7 +587,8 @@ split_operands(struct options *o)
 	o->args = o->dumps + ndumps;
 	o->nargs = o->ndumps - ndumps;
 	o->ndumps = ndumps;
-	if (o->nargs && o->cmd->run != cmd_addr && o->cmd->run != cmd_annotate)
+	if (o->nargs && o->cmd->run != cmd_addr && o->cmd->run != cmd_annotate &&
+	    o->cmd->run != cmd_page)
 		return usage_error("too many operands");
 	if (o->json && o->jsonl)
 		return usage_error("--json and --jsonl exclude each other");

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "facts.h"
 #include "map.h"
+#include "page.h"
 #include "special.h"
 #include "vmcoreinfo.h"
 
@@ -44,6 +45,8 @@ vmmap_map_destroy(struct vmmap_map *map)
 {
 	if (!map)
 		return;
+	page_decoder_destroy(map->pages);
+	pthread_mutex_destroy(&map->page_lock);
 	kernel_destroy(map->kr);
 	free(map->regions.r);
 	modules_fini(&map->modules);
@@ -136,6 +139,7 @@ vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
 	struct vmmap_map *map = calloc(1, sizeof(*map));
 	if (!map)
 		return &vmmap_enomem;
+	pthread_mutex_init(&map->page_lock, NULL);
 	struct kernel_facts facts;
 	struct vmmap_error *err;
 	if ((err = kernel_open(src, symbols_path, &map->kr)) ||
@@ -144,6 +148,7 @@ vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
 		return err;
 	}
 	map->k = facts.k;
+	map->max_physmem_bits = facts.max_physmem_bits;
 	if ((err = build_regions(map, &facts)) || (err = load_modules(map))) {
 		vmmap_map_destroy(map);
 		return err;
@@ -272,6 +277,64 @@ annotate_symbol(struct vmmap_map *map, struct vmmap_annotation *a)
 	a->symbol_offset = a->address - e->addr;
 }
 
+/* Under page_lock: the decoder, made on first use. */
+static struct page_decoder *
+page_decoder(struct vmmap_map *map)
+{
+	if (!map->pages)
+		map->pages = page_decoder_new(map->kr, map->k.vmemmap_base.value,
+					      map->k.vmemmap_base.exact, map->max_physmem_bits);
+	return map->pages;
+}
+
+struct vmmap_error *
+vmmap_map_page(struct vmmap_map *map, uint64_t pfn, struct vmmap_page *out)
+{
+	if (!map || !out || out->size < offsetof(struct vmmap_page, pfn) + sizeof(out->pfn))
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT,
+					  "struct vmmap_page without its size (use VMMAP_PAGE_INIT)");
+	struct vmmap_page full = { .size = sizeof(full) };
+	pthread_mutex_lock(&map->page_lock);
+	struct page_decoder *d = page_decoder(map);
+	if (d)
+		page_decode(d, pfn, &full);
+	pthread_mutex_unlock(&map->page_lock);
+	if (!d)
+		return &vmmap_enomem;
+	size_t size = out->size < sizeof(full) ? out->size : sizeof(full);
+	memcpy(out, &full, size);
+	out->size = size;
+	return NULL;
+}
+
+/* The page an address is in, or whose struct page it is in. */
+static void
+annotate_page(struct vmmap_map *map, struct vmmap_annotation *a)
+{
+	uint64_t pfn;
+	a->page.size = sizeof(a->page);
+	if (a->region->kind == VMMAP_REGION_VMEMMAP) {
+		uint64_t start, end, size;
+		pthread_mutex_lock(&map->page_lock);
+		struct page_decoder *d = page_decoder(map);
+		if (d)
+			page_decoder_struct_range(d, &start, &end, &size);
+		pthread_mutex_unlock(&map->page_lock);
+		if (!d || !size || a->address < start || a->address >= end)
+			return;
+		pfn = (a->address - start) / size;
+		a->in_struct_page = true;
+		a->struct_page_offset = (a->address - start) % size;
+	} else if (a->have_phys) {
+		pfn = a->pfn;
+	} else {
+		return;
+	}
+	struct vmmap_error *err = vmmap_map_page(map, pfn, &a->page);
+	a->have_page = !err;
+	vmmap_error_destroy(err);
+}
+
 static void
 annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_annotation *a)
 {
@@ -285,6 +348,8 @@ annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_anno
 		annotate_phys(map, a);
 	annotate_symbol(map, a);
 	annotate_module(map, a);
+	if (!(flags & (VMMAP_ANNOTATE_NO_PHYS | VMMAP_ANNOTATE_NO_PAGE)))
+		annotate_page(map, a);
 }
 
 struct vmmap_error *

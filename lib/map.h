@@ -7,6 +7,8 @@
 #ifndef VMMAP_MAP_H
 #define VMMAP_MAP_H
 
+#include <pthread.h>
+
 #include "arch/x86_64/layout.h"
 #include "kernel.h"
 #include "modules.h"
@@ -28,6 +30,11 @@ struct vmmap_map {
 	uint64_t image_start;	/* the lowest symbol in kernel_text, or 0 */
 	bool have_end;		/* the image's _end is known: */
 	uint64_t end_addr;
+	unsigned max_physmem_bits;
+	/* Page state, set up on first use under page_lock (its caches
+	 * change on every lookup). */
+	pthread_mutex_t page_lock;
+	struct page_decoder *pages;
 };
 
 /* The first region of this kind, or NULL. */

@@ -402,6 +402,14 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 	if (!a->region->exact && !a->special)
 		fprintf(f, "  (region bounds approximate)");
 	fputc('\n', f);
+	if (a->have_page) {
+		char page[400];
+		vmmap_format_page(&a->page, page, sizeof(page));
+		if (a->in_struct_page)
+			fprintf(f, "%18s+0x%" PRIx64 " in the struct page of pfn 0x%" PRIx64 "\n", "",
+				a->struct_page_offset, a->page.pfn);
+		fprintf(f, "%18s%s\n", "", page);
+	}
 }
 
 void
@@ -435,6 +443,13 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 			fprintf(f, "\"errno\":%d,", a->err_ptr);
 		if (a->err_name)
 			fprintf(f, "\"errno_name\":\"%s\",", a->err_name);
+	}
+	if (a->have_page) {
+		if (a->in_struct_page)
+			fprintf(f, "\"struct_page_offset\":\"0x%" PRIx64 "\",", a->struct_page_offset);
+		fprintf(f, "\"page\":");
+		vmmap_print_page_json(&a->page, f);
+		fputc(',', f);
 	}
 	fprintf(f, "\"exact\":%s}", a->region->exact ? "true" : "false");
 }

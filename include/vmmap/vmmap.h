@@ -263,6 +263,103 @@ size_t vmmap_map_num_notes(const struct vmmap_map *map);
 const char *vmmap_map_note(const struct vmmap_map *map, size_t i);
 
 /* ------------------------------------------------------------------ */
+/* Page state: the struct page of a page frame, decoded with the keys
+ * the dump's VMCOREINFO gives (SIZE(page), OFFSET(page.*), NUMBER(PG_*),
+ * the page-type values), never with guessed defaults. */
+
+enum vmmap_page_status {
+	VMMAP_PAGE_UNKNOWN = 0,		/* not decoded: see note */
+	VMMAP_PAGE_OK,			/* decoded from its struct page */
+	VMMAP_PAGE_NO_STRUCT_PAGE,	/* no struct page: not a valid pfn */
+	VMMAP_PAGE_NOT_IN_DUMP,		/* its struct page is not in the dump */
+};
+
+/* What the kernel uses a page for, from its page type or PG_slab;
+ * stable names by vmmap_page_type_name(). */
+enum vmmap_page_type {
+	VMMAP_PAGE_TYPE_UNKNOWN = 0,	/* "unknown": the era's encoding is not known */
+	VMMAP_PAGE_TYPE_NONE,		/* "none": no type (in use, or on a per-cpu free list) */
+	VMMAP_PAGE_TYPE_BUDDY,		/* "buddy": free, in a block of the buddy allocator */
+	VMMAP_PAGE_TYPE_SLAB,		/* "slab" */
+	VMMAP_PAGE_TYPE_PGTABLE,	/* "pgtable": a page table */
+	VMMAP_PAGE_TYPE_OFFLINE,	/* "offline" (balloon, memory hot-unplug) */
+	VMMAP_PAGE_TYPE_HUGETLB,	/* "hugetlb" */
+	VMMAP_PAGE_TYPE_GUARD,		/* "guard" (debug_pagealloc) */
+	VMMAP_PAGE_TYPE_ZSMALLOC,	/* "zsmalloc" */
+	VMMAP_PAGE_TYPE_UNACCEPTED,	/* "unaccepted" (confidential guests) */
+	VMMAP_PAGE_TYPE_LARGE_KMALLOC,	/* "large_kmalloc" (7.x) */
+};
+const char *vmmap_page_type_name(enum vmmap_page_type type);
+
+/* The page flags VMCOREINFO names (bits of vmmap_page.named_flags). */
+enum {
+	VMMAP_PG_LRU = 1 << 0,
+	VMMAP_PG_PRIVATE = 1 << 1,
+	VMMAP_PG_SWAPCACHE = 1 << 2,
+	VMMAP_PG_SWAPBACKED = 1 << 3,
+	VMMAP_PG_HWPOISON = 1 << 4,
+	VMMAP_PG_SLAB = 1 << 5,
+	VMMAP_PG_HEAD = 1 << 6,
+	VMMAP_PG_NAMED = 7,		/* how many there are */
+};
+/* "lru", "private", "swapcache", "swapbacked", "hwpoison", "slab",
+ * "head" for bit i of named_flags. */
+const char *vmmap_page_flag_name(unsigned bit);
+
+enum vmmap_page_compound {
+	VMMAP_PAGE_SINGLE = 0,		/* not part of a compound page */
+	VMMAP_PAGE_HEAD,
+	VMMAP_PAGE_TAIL,
+};
+
+enum vmmap_page_mapping {
+	VMMAP_MAPPING_UNKNOWN = 0,	/* not read (tail, typed or slab page) */
+	VMMAP_MAPPING_NONE,		/* NULL */
+	VMMAP_MAPPING_ANON,		/* an anon_vma: anonymous memory */
+	VMMAP_MAPPING_KSM,
+	VMMAP_MAPPING_FILE,		/* an address_space: page cache */
+	VMMAP_MAPPING_OTHER,		/* low bits of another kind (movable) */
+};
+
+struct vmmap_page {
+	/* sizeof(struct vmmap_page) where the caller was compiled:
+	 * declare it as struct vmmap_page p = { VMMAP_PAGE_INIT }. */
+	size_t size;
+	uint64_t pfn;
+	enum vmmap_page_status status;
+	const char *note;		/* why not VMMAP_PAGE_OK; or NULL */
+	uint64_t struct_page;		/* its address in vmemmap */
+	uint64_t flags;			/* page->flags as it is */
+	unsigned named_flags;		/* VMMAP_PG_* set in flags */
+	unsigned known_flags;		/* VMMAP_PG_* the dump names */
+	enum vmmap_page_type type;	/* a tail page: its head's type */
+	uint32_t type_word;		/* the word at _mapcount / page_type, as it is */
+	/* BUDDY: the free block holding the pfn (its first page carries
+	 * the type; pages inside it have none of their own). */
+	uint64_t block_pfn;
+	int order;			/* of the free block or compound page; -1 unknown */
+	enum vmmap_page_compound compound;
+	uint64_t head_pfn;		/* HEAD and TAIL: the compound page's first pfn */
+	bool have_counts;		/* refcount and mapcount read */
+	int32_t refcount;
+	int32_t mapcount;		/* user mappings; 0 for typed pages */
+	enum vmmap_page_mapping mapping;
+	/* The dump's encodings this answer rests on came from kernel
+	 * sources by version rather than VMCOREINFO (e.g. the page-table
+	 * type before 6.12): true when so. */
+	bool from_era_table;
+};
+#define VMMAP_PAGE_INIT .size = sizeof(struct vmmap_page)
+
+/* The state of page frame pfn. Errors only for bad arguments; what
+ * cannot be decoded is said in out->status and out->note. */
+struct vmmap_error *vmmap_map_page(struct vmmap_map *map, uint64_t pfn,
+				   struct vmmap_page *out);
+/* One line: "slab head order 1, refcount 1, flags 0x...(slab|head)". */
+void vmmap_format_page(const struct vmmap_page *p, char *buf, size_t len);
+void vmmap_print_page_json(const struct vmmap_page *p, FILE *file);
+
+/* ------------------------------------------------------------------ */
 /* Annotation of one address */
 
 /* Filled in by vmmap_map_annotate(). Its pointers (region, symbol,
@@ -293,11 +390,19 @@ struct vmmap_annotation {
 	 * (VMMAP_ANNOTATE_NO_PHYS, holes, LDT remap and EFI, which live in
 	 * other page tables). An unmapped address has no physical address. */
 	int mapped;
+	/* The page the address is in (addresses with a pfn), or, for an
+	 * address in vmemmap, the page whose struct page it is in; unless
+	 * VMMAP_ANNOTATE_NO_PHYS or VMMAP_ANNOTATE_NO_PAGE. */
+	bool have_page;
+	bool in_struct_page;		/* a vmemmap address: page is described */
+	uint64_t struct_page_offset;	/* its offset in that struct page */
+	struct vmmap_page page;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
 
 /* Flags for vmmap_map_annotate(). */
 #define VMMAP_ANNOTATE_NO_PHYS 0x1	/* skip the page walk (fast) */
+#define VMMAP_ANNOTATE_NO_PAGE 0x2	/* skip the page state */
 
 /* out->size must be set (VMMAP_ANNOTATION_INIT); it is kept. */
 struct vmmap_error *vmmap_map_annotate(struct vmmap_map *map, uint64_t addr,

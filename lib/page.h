@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
+/*
+ * Page state: a page frame's struct page, read from vmemmap and decoded
+ * with the layout VMCOREINFO gives (what makedumpfile uses to filter a
+ * dump without debug info). Set up on first use, off the map's build.
+ */
+#ifndef VMMAP_PAGE_H
+#define VMMAP_PAGE_H
+
+#include <stdint.h>
+#include <vmmap/vmmap.h>
+
+#include "kernel.h"
+
+struct page_decoder;
+
+/* Never fails for want of keys: a decoder without them answers
+ * VMMAP_PAGE_UNKNOWN with the reason. NULL only without memory.
+ * vmemmap: the struct page array's base and whether it is exact. */
+struct page_decoder *page_decoder_new(struct kernel *kr, uint64_t vmemmap, bool vmemmap_exact,
+				      unsigned max_physmem_bits);
+void page_decoder_destroy(struct page_decoder *d);
+
+/* out->size is kept; everything else is filled in. */
+void page_decode(struct page_decoder *d, uint64_t pfn, struct vmmap_page *out);
+
+/* The vmemmap address range holding struct pages: [start, end). */
+void page_decoder_struct_range(const struct page_decoder *d, uint64_t *start,
+			       uint64_t *end, uint64_t *size);
+
+#endif
