@@ -62,6 +62,12 @@ kernel_translate(struct kernel *k, uint64_t vaddr, uint64_t *paddr)
 }
 
 bool
+kernel_mapping(struct kernel *k, uint64_t vaddr, struct x86_64_mapping *out)
+{
+	return k->have_pt && x86_64_pt_lookup(&k->pt, (int)k->levels.value, vaddr, out);
+}
+
+bool
 kernel_is_mapped(struct kernel *k, uint64_t vaddr)
 {
 	uint64_t pa;

@@ -69,6 +69,9 @@ fact_set(struct vmmap_fact *f, uint64_t value, enum vmmap_provenance src, bool e
  * own walk if it has one, else libaddrxlat over its reads. */
 bool kernel_can_translate(const struct kernel *k);
 struct vmmap_error *kernel_translate(struct kernel *k, uint64_t vaddr, uint64_t *paddr);
+/* How vaddr is mapped (page size, access), by vmmap's own walk of the
+ * kernel page tables; false if unmapped or the tables are unknown. */
+bool kernel_mapping(struct kernel *k, uint64_t vaddr, struct x86_64_mapping *out);
 /* Is vaddr mapped in the kernel page tables? */
 bool kernel_is_mapped(struct kernel *k, uint64_t vaddr);
 /* Read kernel virtual memory through page walks, page by page. */

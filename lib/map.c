@@ -239,6 +239,12 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 		vmmap_error_destroy(err);
 		if (err)
 			return;	/* e.g. the direct map past the end of RAM */
+		struct x86_64_mapping m;
+		if (kernel_mapping(map->kr, a->address, &m) && m.paddr == pa) {
+			a->page_size = m.page_size;
+			a->access = (m.rw ? VMMAP_ACCESS_RW : 0) | (m.nx ? VMMAP_ACCESS_NX : 0) |
+				    (m.global ? VMMAP_ACCESS_GLOBAL : 0);
+		}
 	} else if (!linear) {
 		return;	/* no page tables to ask */
 	}

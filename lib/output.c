@@ -397,6 +397,13 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 	if (a->have_phys)
 		fprintf(f, "  phys 0x%" PRIx64 " pfn 0x%" PRIx64 " [%s]", a->phys, a->pfn,
 			vmmap_provenance_name(a->phys_source));
+	if (a->page_size) {
+		char size[32];
+		vmmap_format_size(a->page_size, size, sizeof(size));
+		fprintf(f, "  %s page %s%s%s", size, a->access & VMMAP_ACCESS_RW ? "rw" : "ro",
+			a->access & VMMAP_ACCESS_NX ? " nx" : " x",
+			a->access & VMMAP_ACCESS_GLOBAL ? " global" : "");
+	}
 	if (a->mapped == 0 && !a->special)
 		fprintf(f, "  (not mapped)");
 	if (!a->region->exact && !a->special)
@@ -437,6 +444,11 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 	}
 	if (a->mapped >= 0)
 		fprintf(f, "\"mapped\":%s,", a->mapped ? "true" : "false");
+	if (a->page_size)
+		fprintf(f, "\"page_size\":%" PRIu64 ",\"rw\":%s,\"nx\":%s,\"global\":%s,",
+			a->page_size, a->access & VMMAP_ACCESS_RW ? "true" : "false",
+			a->access & VMMAP_ACCESS_NX ? "true" : "false",
+			a->access & VMMAP_ACCESS_GLOBAL ? "true" : "false");
 	if (a->special) {
 		fprintf(f, "\"special\":\"%s\",", a->special);
 		if (a->err_ptr)

@@ -8,6 +8,9 @@
                                             mapped ranges vs the kernel's own
                                             /sys/kernel/debug/page_tables/kernel
   check-scan.py same VMMAP ELF KDUMP IOMEM  one dump in two formats
+  check-scan.py access VMMAP DUMP PTDUMP VMALLOC_BASE LEVELS
+                                            vmmap addr's mapped, page size and
+                                            access against the same ptdump
 
 Nothing here asks vmmap for the truth: the planted words are fixtures/mkdump's
 (worked out by hand below), the page count comes from the ELF program headers,
@@ -149,6 +152,66 @@ def check_ptdump(vmmap, dump, ptdump, vmalloc_base, levels):
         f"{name}: {same} of ptdump's {len(vt)} vmalloc ranges found exactly (tasks came and went)")
 
 
+def ptdump_lines(path):
+    """Every range of the kernel half with its page size and access:
+    (start, end, mapped, size, rw, nx, global); size from the level that
+    maps it (pte 4K, pmd 2M, pud 1G)."""
+    sizes = {"pte": 4096, "pmd": 2 << 20, "pud": 1 << 30}
+    for line in open(path):
+        m = re.match(r"0x([0-9a-f]+)-0x([0-9a-f]+)\s+\S+\s+(.*)$", line)
+        if not m:
+            continue
+        s, e, rest = int(m.group(1), 16), int(m.group(2), 16), m.group(3).split()
+        if s < 1 << 63:
+            continue
+        mapped = "ro" in rest or "RW" in rest
+        yield (s, e, mapped, sizes.get(rest[-1]) if rest else None,
+               "RW" in rest, "NX" in rest, "GLB" in rest)
+
+
+def check_access(vmmap, dump, ptdump, vmalloc_base, levels):
+    """The first and last page of every range the kernel's page-table
+    dump shows, outside the areas that churn (vmalloc, KASAN shadow):
+    mapped or not as it says, and where mapped with its page size, RW,
+    NX and GLB."""
+    vstart = int(vmalloc_base, 16)
+    vend = vstart + ((32 << 40) if int(levels) == 4 else (12800 << 40))
+    shadow = (0xffffec0000000000, 0xfffffc0000000000) if int(levels) == 4 else \
+             (0xffdf000000000000, 0xfffffc0000000000)
+    ranges = [r for r in ptdump_lines(ptdump)
+              if not (vstart <= r[0] < vend or shadow[0] <= r[0] < shadow[1])]
+    addrs = []
+    for r in ranges:
+        addrs += [r[0], r[1] - 4096]
+    p = subprocess.run(WRAPPER + [vmmap, "addr", dump, "-", "--json"], capture_output=True,
+                       text=True, input=" ".join("%x" % a for a in addrs))
+    if p.returncode != 0:
+        tap(False, f"addr {dump}: exit {p.returncode}: {p.stderr.strip()}")
+        return
+    got = {int(a["address"], 16): a for a in json.loads(p.stdout)["addresses"]}
+    name = os.path.basename(dump)
+    bad_mapped, bad_access, n_mapped, n_unmapped = [], [], 0, 0
+    for s, e, mapped, size, rw, nx, glb in ranges:
+        for addr in (s, e - 4096):
+            a = got.get(addr, {})
+            if a.get("mapped", False) != mapped:
+                if mapped or a.get("mapped") is not None:
+                    bad_mapped.append(addr)	# unmapped holes may be unchecked
+                continue
+            if not mapped:
+                n_unmapped += 1
+                continue
+            n_mapped += 1
+            if (a.get("page_size"), a.get("rw"), a.get("nx"), a.get("global")) != (size, rw, nx, glb):
+                bad_access.append(addr)
+    tap(not bad_mapped and n_mapped > 0,
+        f"{name}: {n_mapped} addresses mapped and {n_unmapped} not, as ptdump says "
+        f"(differ: {[hex(a) for a in bad_mapped[:4]]})")
+    tap(not bad_access,
+        f"{name}: page size, RW, NX, GLB of {n_mapped} mapped addresses as ptdump's "
+        f"(differ: {[hex(a) for a in bad_access[:4]]})")
+
+
 def system_ram(iomem):
     out = []
     for line in open(iomem):
@@ -183,7 +246,7 @@ def check_same(vmmap, elf, kdump, iomem):
 def main():
     mode, vmmap, *args = sys.argv[1:]
     {"planted": check_planted, "pages": check_pages, "ptdump": check_ptdump,
-     "same": check_same}[mode](vmmap, *args)
+     "same": check_same, "access": check_access}[mode](vmmap, *args)
     for i, line in enumerate(results, 1):
         print(line.replace(" - ", f" {i} - ", 1))
     print(f"1..{len(results)}")

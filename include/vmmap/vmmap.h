@@ -390,6 +390,10 @@ struct vmmap_annotation {
 	 * (VMMAP_ANNOTATE_NO_PHYS, holes, LDT remap and EFI, which live in
 	 * other page tables). An unmapped address has no physical address. */
 	int mapped;
+	/* Mapped: the page size (4 KiB, 2 MiB, 1 GiB) and access of the
+	 * mapping, VMMAP_ACCESS_*; 0 if not known. */
+	uint64_t page_size;
+	unsigned access;
 	/* The page the address is in (addresses with a pfn), or, for an
 	 * address in vmemmap, the page whose struct page it is in; unless
 	 * VMMAP_ANNOTATE_NO_PHYS or VMMAP_ANNOTATE_NO_PAGE. */
@@ -399,6 +403,9 @@ struct vmmap_annotation {
 	struct vmmap_page page;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
+#define VMMAP_ACCESS_RW 0x1		/* writable */
+#define VMMAP_ACCESS_NX 0x2		/* not executable */
+#define VMMAP_ACCESS_GLOBAL 0x4		/* global (kept across CR3 switches) */
 
 /* Flags for vmmap_map_annotate(). */
 #define VMMAP_ANNOTATE_NO_PHYS 0x1	/* skip the page walk (fast) */

@@ -41,10 +41,12 @@ x86_64_pt_read_entry(const struct x86_64_page_tables *pt, uint64_t table,
 }
 
 bool
-x86_64_pt_walk(const struct x86_64_page_tables *pt, int levels, uint64_t vaddr,
-	       uint64_t *paddr)
+x86_64_pt_lookup(const struct x86_64_page_tables *pt, int levels, uint64_t vaddr,
+		 struct x86_64_mapping *out)
 {
 	uint64_t table = pt->root;
+	/* the access an address gets is the strictest of its entries' */
+	bool rw = true, nx = false;
 	for (int level = levels; level >= 1; level--) {
 		uint64_t e;
 		struct x86_64_pte d;
@@ -53,11 +55,30 @@ x86_64_pt_walk(const struct x86_64_page_tables *pt, int levels, uint64_t vaddr,
 		x86_64_pte_decode(e, level, pt->sme_mask, &d);
 		if (!d.present || d.garbage)
 			return false;
+		rw = rw && (e & X86_64_PTE_RW);
+		nx = nx || d.nx;
 		if (d.leaf) {
-			*paddr = d.addr + (vaddr & (d.size - 1));
+			*out = (struct x86_64_mapping){
+				.paddr = d.addr + (vaddr & (d.size - 1)),
+				.page_size = d.size,
+				.rw = rw,
+				.nx = nx,
+				.global = e & X86_64_PTE_GLOBAL,
+			};
 			return true;
 		}
 		table = d.addr;
 	}
 	return false;
+}
+
+bool
+x86_64_pt_walk(const struct x86_64_page_tables *pt, int levels, uint64_t vaddr,
+	       uint64_t *paddr)
+{
+	struct x86_64_mapping m;
+	if (!x86_64_pt_lookup(pt, levels, vaddr, &m))
+		return false;
+	*paddr = m.paddr;
+	return true;
 }

@@ -53,6 +53,15 @@ void x86_64_pte_decode(uint64_t e, int level, uint64_t sme_mask,
 /* Read entry idx of the table at physical address table. */
 bool x86_64_pt_read_entry(const struct x86_64_page_tables *pt, uint64_t table,
 			  unsigned idx, uint64_t *e);
+/* How an address is mapped: where, by how large a page, with what
+ * access (the strictest along the walk; global from the leaf). */
+struct x86_64_mapping {
+	uint64_t paddr;
+	uint64_t page_size;
+	bool rw, nx, global;
+};
+bool x86_64_pt_lookup(const struct x86_64_page_tables *pt, int levels, uint64_t vaddr,
+		      struct x86_64_mapping *out);
 /* Walk vaddr from the root with this many levels, one entry a level:
  * the physical address it maps to, or false. */
 bool x86_64_pt_walk(const struct x86_64_page_tables *pt, int levels,
