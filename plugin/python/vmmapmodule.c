@@ -395,6 +395,69 @@ parse_addr(PyObject *arg, const struct vmmap_map *map, uint64_t *addr)
 	return -1;
 }
 
+/* A struct vmmap_page as a dict for vmmap.Page. */
+static PyObject *
+page_dict(const struct vmmap_page *p)
+{
+	static const char *const status[] = { "unknown", "ok", "no-struct-page", "not-in-dump" };
+	static const char *const compound[] = { NULL, "head", "tail" };
+	static const char *const mapping[] = { NULL, "none", "anon", "ksm", "file", "other" };
+	PyObject *flags = PyList_New(0);
+	if (!flags)
+		return NULL;
+	for (unsigned i = 0; i < VMMAP_PG_NAMED; i++) {
+		if (!(p->named_flags & (1u << i)))
+			continue;
+		PyObject *name = PyUnicode_FromString(vmmap_page_flag_name(i));
+		if (!name || PyList_Append(flags, name) < 0) {
+			Py_XDECREF(name);
+			Py_DECREF(flags);
+			return NULL;
+		}
+		Py_DECREF(name);
+	}
+	char text[400];
+	vmmap_format_page(p, text, sizeof(text));
+	unsigned st = (unsigned)p->status < 4 ? (unsigned)p->status : 0;
+	return Py_BuildValue("{s:K,s:s,s:z,s:K,s:K,s:N,s:s,s:K,s:i,s:z,s:K,s:O,s:i,s:i,s:z,s:O,s:s,s:I}",
+			     "pfn", (unsigned long long)p->pfn, "status", status[st], "note", p->note,
+			     "struct_page", (unsigned long long)p->struct_page,
+			     "flags_raw", (unsigned long long)p->flags, "flags", flags,
+			     "type", vmmap_page_type_name(p->type),
+			     "block_pfn", (unsigned long long)p->block_pfn, "order", p->order,
+			     "compound", (unsigned)p->compound < 3 ? compound[p->compound] : NULL,
+			     "head_pfn", (unsigned long long)p->head_pfn,
+			     "have_counts", p->have_counts ? Py_True : Py_False,
+			     "refcount", (int)p->refcount, "mapcount", (int)p->mapcount,
+			     "mapping", (unsigned)p->mapping < 6 ? mapping[p->mapping] : NULL,
+			     "type_by_version", p->from_era_table ? Py_True : Py_False,
+			     "text", text, "type_word", (unsigned)p->type_word);
+}
+
+static PyObject *
+Map_page(MapObject *self, PyObject *arg)
+{
+	unsigned long long pfn = PyLong_AsUnsignedLongLong(arg);
+	if (pfn == (unsigned long long)-1 && PyErr_Occurred())
+		return NULL;
+	struct vmmap_page p = { VMMAP_PAGE_INIT };
+	struct vmmap_error *err = vmmap_map_page(self->map, pfn, &p);
+	if (finish_call(self->ps, err) < 0)
+		return NULL;
+	return page_dict(&p);
+}
+
+/* Set d[key] = v, dropping the new reference; false on failure. */
+static bool
+set_item(PyObject *d, const char *key, PyObject *v)
+{
+	if (!v)
+		return false;
+	int r = PyDict_SetItemString(d, key, v);
+	Py_DECREF(v);
+	return r == 0;
+}
+
 static PyObject *
 Map_lookup(MapObject *self, PyObject *arg)
 {
@@ -432,6 +495,23 @@ Map_lookup(MapObject *self, PyObject *arg)
 	}
 	if (a.mapped >= 0)
 		PyDict_SetItemString(d, "mapped", a.mapped ? Py_True : Py_False);
+	if (a.page_size &&
+	    !set_item(d, "mapping", Py_BuildValue("{s:K,s:O,s:O,s:O}", "page_size",
+						  (unsigned long long)a.page_size,
+						  "rw", a.access & VMMAP_ACCESS_RW ? Py_True : Py_False,
+						  "nx", a.access & VMMAP_ACCESS_NX ? Py_True : Py_False,
+						  "global", a.access & VMMAP_ACCESS_GLOBAL ? Py_True : Py_False))) {
+		Py_DECREF(d);
+		return NULL;
+	}
+	if (a.have_page) {
+		if (!set_item(d, "page", page_dict(&a.page)) ||
+		    (a.in_struct_page &&
+		     !set_item(d, "struct_page_offset", PyLong_FromUnsignedLongLong(a.struct_page_offset)))) {
+			Py_DECREF(d);
+			return NULL;
+		}
+	}
 	if (a.special) {
 		PyObject *sp = PyUnicode_FromString(a.special);
 		PyDict_SetItemString(d, "special", sp);
@@ -495,6 +575,8 @@ static PyMethodDef Map_methods[] = {
 	{ "notes", (PyCFunction)(void (*)(void))Map_notes, METH_NOARGS, "Warnings gathered while building." },
 	{ "lookup", (PyCFunction)(void (*)(void))Map_lookup, METH_O,
 	  "Annotate one address: an int, a hex str, or a symbol[+offset] str." },
+	{ "page", (PyCFunction)(void (*)(void))Map_page, METH_O,
+	  "The state of a page frame (int pfn) as a dict." },
 	{ "annotate_text", (PyCFunction)(void (*)(void))Map_annotate_text, METH_O,
 	  "Tag the kernel pointers in a text (str or bytes; the same type back)." },
 	{ "map_json", (PyCFunction)(void (*)(void))Map_map_json, METH_NOARGS, "The map as the CLI's JSON." },

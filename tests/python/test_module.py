@@ -261,6 +261,28 @@ def test_special_values():
           "Annotation: ERR_PTR(-22), NULL+0x18, an unmapped direct-map address")
 
 
+def test_page_state():
+    """Free pages of the Debian 6.1 dump (kdump-compressed, free pages
+    themselves filtered out, their struct pages kept) against the guest's
+    MemFree; a direct-map address carries its page, a vmemmap address
+    the page its struct page describes."""
+    m = vmmap.open(real)
+    meminfo = os.path.join(os.path.dirname(real_truth), "guest", "meminfo.txt")
+    memfree = int(next(l for l in open(meminfo) if l.startswith("MemFree:")).split()[1]) // 4
+    pages = [m.page(pfn) for pfn in range(0x10000)]
+    free = sum(p.free for p in pages)
+    check(abs(free - memfree) <= memfree // 100,
+          "Map.page: %d free pages, MemFree %d pages" % (free, memfree))
+    slab = next(p for p in pages if p.type == "slab" and p.compound == "head")
+    a = m.lookup(m.kernel.page_offset_base + slab.pfn * 4096 + 0x10)
+    v = m.lookup(slab.struct_page + 8)
+    check(a.page is not None and a.page.pfn == slab.pfn and a.page.type == "slab" and
+          a.page_size in (4096, 2 << 20, 1 << 30) and a.rw and a.nx and
+          v.page.pfn == slab.pfn and v.struct_page_offset == 8,
+          "Annotation.page of a slab page's address and of its struct page (%s)" % slab)
+    check(m.page(1 << 40).status == "no-struct-page", "Map.page of a pfn past RAM")
+
+
 def test_annotate():
     m = vmmap.open(synth)
     got = m.annotate_text(open(ann_in).read())

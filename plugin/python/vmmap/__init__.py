@@ -73,6 +73,49 @@ class Region:
             "" if self.exact else ", approximate")
 
 
+class Page:
+    """The state of one page frame, decoded from its struct page with the
+    dump's VMCOREINFO (no debug info).
+
+    status: "ok", "no-struct-page", "not-in-dump" or "unknown" (note
+    says why); type: "none" (in use, no type), "buddy" (free: in the
+    free block starting at block_pfn, of order), "slab", "pgtable",
+    "offline", "hugetlb", ... or "unknown"; compound: None, "head" or
+    "tail" (head_pfn, order); refcount, mapcount; mapping: "anon",
+    "file", "ksm", "none" or None (not read); flags: the PG_ flags the
+    dump names ("lru", "slab", "head", ...); type_by_version: the type
+    rests on kernel sources by version, not on a VMCOREINFO key.
+    """
+
+    __slots__ = ("pfn", "status", "note", "struct_page", "flags_raw", "flags", "type",
+                 "block_pfn", "order", "compound", "head_pfn", "refcount", "mapcount",
+                 "mapping", "type_by_version", "type_word", "_text")
+
+    def __init__(self, d):
+        for k in self.__slots__[:-1]:
+            setattr(self, k, d.get(k))
+        if not d.get("have_counts"):
+            self.refcount = self.mapcount = None
+        if self.order is not None and self.order < 0:
+            self.order = None
+        if self.type != "buddy":
+            self.block_pfn = None
+        if self.compound is None:
+            self.head_pfn = None
+        self._text = d["text"]
+
+    @property
+    def free(self):
+        """In the buddy allocator's free lists."""
+        return self.type == "buddy"
+
+    def __str__(self):
+        return "pfn 0x%x: %s" % (self.pfn, self._text)
+
+    def __repr__(self):
+        return "Page(%s)" % self
+
+
 class Annotation:
     """What vmmap knows about one address.
 
@@ -83,7 +126,8 @@ class Annotation:
 
     __slots__ = ("address", "region", "offset", "phys", "pfn", "symbol",
                  "symbol_offset", "module", "module_offset", "special", "errno",
-                 "mapped")
+                 "mapped", "page_size", "rw", "nx", "global_", "page",
+                 "struct_page_offset")
 
     def __init__(self, d):
         self.address = d["address"]
@@ -99,6 +143,15 @@ class Annotation:
         self.errno = d.get("errno")
         # True/False: mapped in the kernel page tables; None: not checked
         self.mapped = d.get("mapped")
+        # how it is mapped, when the kernel page tables say: page size
+        # in bytes, writable, not executable, global; else None
+        m = d.get("mapping") or {}
+        self.page_size = m.get("page_size")
+        self.rw, self.nx, self.global_ = m.get("rw"), m.get("nx"), m.get("global")
+        # the Page the address is in; for a vmemmap address, the page
+        # whose struct page it is in (struct_page_offset into it)
+        self.page = Page(d["page"]) if "page" in d else None
+        self.struct_page_offset = d.get("struct_page_offset")
 
     def tag(self):
         """The short form the CLI's annotate prints: region+0x10,
@@ -172,6 +225,10 @@ class Map:
         """Annotate an address: an int, a hex str (0x optional), or a
         symbol with an optional offset, "start_kernel+0x10"."""
         return Annotation(self._low.lookup(addr))
+
+    def page(self, pfn):
+        """The Page state of page frame pfn (an int)."""
+        return Page(self._low.page(pfn))
 
     def region_of(self, addr):
         """The Region holding addr."""

@@ -25,6 +25,26 @@ class Region:
     def size(self) -> int: ...
     def __contains__(self, addr: int) -> bool: ...
 
+class Page:
+    pfn: int
+    status: str
+    note: Optional[str]
+    struct_page: int
+    flags_raw: int
+    flags: List[str]
+    type: str
+    block_pfn: Optional[int]
+    order: Optional[int]
+    compound: Optional[str]
+    head_pfn: Optional[int]
+    refcount: Optional[int]
+    mapcount: Optional[int]
+    mapping: Optional[str]
+    type_by_version: bool
+    type_word: int
+    @property
+    def free(self) -> bool: ...
+
 class Annotation:
     address: int
     region: Region
@@ -38,6 +58,12 @@ class Annotation:
     symbol_offset: Optional[int]
     module: Optional[str]
     module_offset: Optional[int]
+    page_size: Optional[int]
+    rw: Optional[bool]
+    nx: Optional[bool]
+    global_: Optional[bool]
+    page: Optional[Page]
+    struct_page_offset: Optional[int]
     def tag(self) -> str: ...
 
 class Kernel:
@@ -64,6 +90,7 @@ class Map:
     def __len__(self) -> int: ...
     def lookup(self, addr: Address) -> Annotation: ...
     def region_of(self, addr: Address) -> Region: ...
+    def page(self, pfn: int) -> Page: ...
     @overload
     def annotate_text(self, text: str) -> str: ...
     @overload
