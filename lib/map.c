@@ -313,6 +313,16 @@ vmmap_map_page(struct vmmap_map *map, uint64_t pfn, struct vmmap_page *out)
 	return NULL;
 }
 
+const char *
+map_free_pages(struct vmmap_map *map, uint64_t npfn, uint64_t **bits, uint64_t *nfree)
+{
+	pthread_mutex_lock(&map->page_lock);
+	struct page_decoder *d = page_decoder(map);
+	const char *why = d ? page_free_bitmap(d, npfn, bits, nfree) : "out of memory";
+	pthread_mutex_unlock(&map->page_lock);
+	return why;
+}
+
 /* The page an address is in, or whose struct page it is in. */
 static void
 annotate_page(struct vmmap_map *map, struct vmmap_annotation *a)

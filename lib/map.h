@@ -41,4 +41,8 @@ struct vmmap_map {
 const struct vmmap_region *map_region_of_kind(const struct vmmap_map *map,
 					      enum vmmap_region_kind kind);
 
+/* page_free_bitmap() through the map's decoder (page.h). */
+const char *map_free_pages(struct vmmap_map *map, uint64_t npfn, uint64_t **bits,
+			   uint64_t *nfree);
+
 #endif

@@ -604,3 +604,40 @@ page_decode(struct page_decoder *d, uint64_t pfn, struct vmmap_page *out)
 	if (out->type == VMMAP_PAGE_TYPE_NONE && out->compound != VMMAP_PAGE_TAIL)
 		decode_mapping(d, sp, out);
 }
+
+/* ------------------------------------------------------------------ */
+/* Every free page at once */
+
+const char *
+page_free_bitmap(struct page_decoder *d, uint64_t npfn, uint64_t **ret, uint64_t *nfree)
+{
+	*ret = NULL;
+	*nfree = 0;
+	if (!d->usable)
+		return d->why;
+	if (d->l.enc == ENC_NONE)
+		return "the dump's page-type encoding is unknown";
+	if (npfn > d->max_pfn)
+		npfn = d->max_pfn;
+	uint64_t *bits = calloc(npfn / 64 + 1, sizeof(*bits));
+	if (!bits)
+		return "out of memory for the free-page bitmap";
+	uint8_t sp[MAX_STRUCT_PAGE];
+	/* One pass in pfn order: a free block's first page gives its
+	 * order, and the pass skips the rest of the block. */
+	for (uint64_t pfn = 0; pfn < npfn;) {
+		if (read_struct_page(d, pfn, sp) != READ_OK ||
+		    type_of_word(d, field32(sp, d->l.off_mapcount)) != VMMAP_PAGE_TYPE_BUDDY) {
+			pfn++;
+			continue;
+		}
+		uint64_t order = field64(sp, d->l.off_private);
+		uint64_t n = order <= MAX_BUDDY_ORDER ? 1ULL << order : 1;
+		for (uint64_t i = pfn; i < pfn + n && i < npfn; i++)
+			bits[i / 64] |= 1ULL << (i % 64);
+		*nfree += n;
+		pfn += n;
+	}
+	*ret = bits;
+	return NULL;
+}

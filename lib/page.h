@@ -28,4 +28,10 @@ void page_decode(struct page_decoder *d, uint64_t pfn, struct vmmap_page *out);
 void page_decoder_struct_range(const struct page_decoder *d, uint64_t *start,
 			       uint64_t *end, uint64_t *size);
 
+/* A bitmap of the pfns below npfn that are in free buddy blocks (*ret,
+ * malloc()ed, npfn / 64 + 1 words), and how many; or why not (*ret
+ * NULL). One pass over the struct pages. */
+const char *page_free_bitmap(struct page_decoder *d, uint64_t npfn, uint64_t **ret,
+			     uint64_t *nfree);
+
 #endif

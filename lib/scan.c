@@ -65,6 +65,9 @@ struct scan_ctx {
 	size_t nowners, next_owner;
 	struct owner **active;	/* owners covering the current page */
 	size_t nactive;
+	/* free pages: a pointer classified direct_cls is looked up here */
+	uint32_t direct_cls;
+	uint64_t *free_bits, npfn, page_offset;
 };
 
 static unsigned
@@ -327,6 +330,11 @@ scan_page(struct scan_ctx *c, const uint64_t *words, unsigned from)
 		}
 		uint32_t cls = classify(&c->cls, w);
 		row[cls]++;
+		if (cls == c->direct_cls && c->free_bits) {
+			uint64_t pfn = (w - c->page_offset) >> 12;
+			if (pfn < c->npfn && (c->free_bits[pfn / 64] >> (pfn % 64) & 1))
+				s->free_refs[from]++;
+		}
 		unsigned r = cls / ST_COUNT;
 		if (r == c->vmalloc || r == c->modules)
 			count_target_detail(c, w, r, cls % ST_COUNT);
@@ -480,6 +488,36 @@ scan_setup(struct scan_ctx *c, struct vmmap_map *map, size_t top)
 	return NULL;
 }
 
+/* The free pages of the RAM the direct map maps (up to its highest
+ * mapped address), for counting pointers into them. */
+static struct vmmap_error *
+find_free_pages(struct scan_ctx *c)
+{
+	struct vmmap_scan *s = c->scan;
+	const struct vmmap_region *dm = &c->map->regions.r[c->direct_map];
+	uint64_t last = 0;
+	for (size_t i = 0; i < c->pe.nmapped; i++)
+		if (c->pe.mapped[i].start >= dm->start && c->pe.mapped[i].start <= dm->end)
+			last = c->pe.mapped[i].last < dm->end ? c->pe.mapped[i].last : dm->end;
+	c->page_offset = c->map->k.page_offset_base.value;
+	c->direct_cls = CLS(c->direct_map, ST_MAPPED);
+	if (!s->have_tables || last < c->page_offset) {
+		snprintf(s->free_note, sizeof(s->free_note),
+			 "pointers into free pages not counted: the direct map's extent is unknown");
+		return NULL;
+	}
+	c->npfn = ((last - c->page_offset) >> 12) + 1;
+	s->free_refs = calloc(s->nregions, sizeof(*s->free_refs));
+	if (!s->free_refs)
+		return &vmmap_enomem;
+	const char *why = map_free_pages(c->map, c->npfn, &c->free_bits, &s->free_pages);
+	if (why)
+		snprintf(s->free_note, sizeof(s->free_note),
+			 "pointers into free pages not counted: %s", why);
+	s->free_known = !why;
+	return NULL;
+}
+
 /* What the census needs to know of targets and pages: runs while the
  * reader thread starts on the dump. */
 static struct vmmap_error *
@@ -494,7 +532,7 @@ prepare_lookups(struct scan_ctx *c)
 		return &vmmap_enomem;
 	for (unsigned r = 0; r < s->nregions; r++)
 		c->unknowable[r] = state_unknowable(c, r);
-	if ((err = build_classifier(c)))
+	if ((err = build_classifier(c)) || (err = find_free_pages(c)))
 		return err;
 	return NULL;
 }
@@ -538,6 +576,7 @@ vmmap_scan_run(struct vmmap_map *map, const struct vmmap_scan_options *opts,
 	free(c.owners);
 	free(c.active);
 	free(c.unknowable);
+	free(c.free_bits);
 	if (err) {
 		vmmap_scan_destroy(c.scan);
 		return err;
@@ -559,5 +598,6 @@ vmmap_scan_destroy(struct vmmap_scan *scan)
 	free(scan->module_names);
 	free(scan->module_refs);
 	free(scan->top_modules);
+	free(scan->free_refs);
 	free(scan);
 }

@@ -34,6 +34,13 @@ struct vmmap_scan {
 	/* The kernel half's mapped ranges, if asked for */
 	struct va_range *mapped;
 	size_t nmapped;
+	/* Pointers into free pages (buddy blocks) of the direct map, by
+	 * the region they were found in; free_known false: not counted
+	 * (free_note says why). */
+	bool free_known;
+	uint64_t free_pages;		/* pages free in the dump */
+	uint64_t *free_refs;		/* [from region] */
+	char free_note[160];
 	/* Modules by references */
 	char (*module_names)[MODULE_NAME_LEN];
 	uint64_t *module_refs;

@@ -132,6 +132,23 @@ print_holes_text(const struct vmmap_scan *s, FILE *f)
 }
 
 static void
+print_free_text(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\nPOINTERS INTO FREE PAGES (direct map; the signature of use after free)\n");
+	if (!s->free_known) {
+		fprintf(f, "%s\n", s->free_note);
+		return;
+	}
+	uint64_t total = 0;
+	for (size_t r = 0; r < s->nregions; r++)
+		total += s->free_refs[r];
+	for (size_t r = 0; r < s->nregions; r++)
+		if (s->free_refs[r])
+			fprintf(f, "found in %-16s %12" PRIu64 "\n", s->regions[r].name, s->free_refs[r]);
+	fprintf(f, "%-25s %12" PRIu64 "  (%" PRIu64 " pages free)\n", "total", total, s->free_pages);
+}
+
+static void
 print_found_text(const struct vmmap_scan *s, FILE *f)
 {
 	fprintf(f, "\nWHERE FOUND (region of the page holding the pointer -> target)\n"
@@ -224,6 +241,7 @@ vmmap_print_scan_text(const struct vmmap_scan *s, FILE *f)
 		fprintf(f, "note: %s\n", s->note);
 	print_targets_text(s, f);
 	print_holes_text(s, f);
+	print_free_text(s, f);
 	print_found_text(s, f);
 	print_tops_text(s, f);
 	if (s->mapped)
@@ -261,6 +279,28 @@ print_holes_json(const struct vmmap_scan *s, FILE *f)
 			into_holes(s, hole_kinds[i]));
 	fprintf(f, "\"unmapped\":%" PRIu64 ",\"total\":%" PRIu64 "},", into_unmapped(s),
 		hole_total(s));
+}
+
+static void
+print_free_json(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\"free_pages\":{\"known\":%s", s->free_known ? "true" : "false");
+	if (!s->free_known) {
+		fprintf(f, ",\"note\":");
+		vmmap_print_json_string(s->free_note, f);
+		fprintf(f, "},");
+		return;
+	}
+	uint64_t total = 0;
+	fprintf(f, ",\"pages\":%" PRIu64 ",\"found_in\":[", s->free_pages);
+	for (size_t r = 0; r < s->nregions; r++) {
+		if (!s->free_refs[r])
+			continue;
+		fprintf(f, "%s{\"from\":\"%s\",\"pointers\":%" PRIu64 "}", total ? "," : "",
+			s->regions[r].name, s->free_refs[r]);
+		total += s->free_refs[r];
+	}
+	fprintf(f, "],\"pointers\":%" PRIu64 "},", total);
 }
 
 static void
@@ -319,6 +359,7 @@ vmmap_print_scan_json(const struct vmmap_scan *s, FILE *f)
 	fprintf(f, "],");
 	print_targets_json(s, f);
 	print_holes_json(s, f);
+	print_free_json(s, f);
 	print_found_json(s, f);
 	print_tops_json(s, f);
 	if (s->mapped) {

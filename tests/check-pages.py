@@ -94,6 +94,62 @@ def check_memfree(vmmap, dump, meminfo, label, max_drift):
     return 0 if ok else 1
 
 
+def elf_words_into(dump, base, npfn):
+    """Every aligned 8-byte word in the ELF dump's PT_LOAD data whose value
+    lies in [base, base + npfn pages): {pfn: count}. Found by the high
+    halves such words can have, so the 100 MB need no Python loop."""
+    import mmap
+    import re
+    import struct
+    counts = {}
+    with open(dump, "rb") as f:
+        data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        phoff, = struct.unpack_from("<Q", data, 0x20)
+        phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+        highs = {(base + i) >> 32 for i in (0, npfn * 4096 - 1)}
+        pattern = re.compile(b"|".join(re.escape(struct.pack("<I", h)) for h in highs))
+        for i in range(phnum):
+            ptype, _, off, _, _, filesz = struct.unpack_from("<IIQQQQ", data, phoff + i * phentsize)
+            if ptype != 1:
+                continue
+            for m in pattern.finditer(data, off + 4, off + filesz):
+                at = m.start() - 4
+                if (at - off) % 8:
+                    continue
+                v, = struct.unpack_from("<Q", data, at)
+                if base <= v < base + npfn * 4096:
+                    pfn = (v - base) >> 12
+                    counts[pfn] = counts.get(pfn, 0) + 1
+    return counts
+
+
+def check_free_pointers(vmmap, dump, kpf, flags, changed, drifted, label, n):
+    """vmmap scan's pointers into free pages against the words of the
+    dump that point into pfns the guest saw free (KPF_BUDDY)."""
+    out = subprocess.run([vmmap, "scan", dump, "--json"], capture_output=True, text=True,
+                         timeout=600)
+    if out.returncode != 0:
+        print("not ok %d - %s: vmmap scan failed: %s" % (n, label, out.stderr.strip()))
+        return 1
+    free = json.loads(out.stdout)["scan"]["free_pages"]
+    # the guest's own page_offset_base, from the fixture's truth.json
+    import os
+    truth_json = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(kpf))), "truth.json")
+    base = int(json.load(open(truth_json))["kernel"]["page_offset_base"], 16)
+    words = elf_words_into(dump, base, max(flags) + 1)
+    truth = sum(c for pfn, c in words.items()
+                if bit(flags[pfn], "buddy") and pfn not in changed | drifted)
+    # words into pfns that changed between the reads, or after them (the
+    # pfns counted as differing above, at most --max-drift of all)
+    unsure = sum(c for pfn, c in words.items() if pfn in changed | drifted)
+    got = free.get("pointers", -1)
+    ok = free["known"] and truth <= got <= truth + unsure
+    print("%s %d - %s: %d pointers into free pages; the dump's words into pfns the guest saw "
+          "free: %d, into pfns in flight or drifted: %d" % ("ok" if ok else "not ok", n, label,
+                                                            got, truth, unsure))
+    return 0 if ok else 1
+
+
 def main():
     args = sys.argv[1:]
     label, max_drift = "", 0.01
@@ -156,6 +212,8 @@ def main():
     print("%s %d - %s: %d of %d pfns differ outside the %d seen in flight (%.3f%%, at most %.1f%%)"
           % ("ok" if ok else "not ok", n, label, len(wrong_pfns), len(pages), len(changed),
              100 * drift, 100 * max_drift))
+    n += 1
+    failed += check_free_pointers(vmmap, dump, kpf, flags, changed, wrong_pfns, label, n)
     print("1..%d" % n)
     return 1 if failed else 0
 
