@@ -67,6 +67,12 @@ kernel_mapping(struct kernel *k, uint64_t vaddr, struct x86_64_mapping *out)
 	return k->have_pt && x86_64_pt_lookup(&k->pt, (int)k->levels.value, vaddr, out);
 }
 
+uint64_t
+kernel_unmapped_span(struct kernel *k, uint64_t vaddr)
+{
+	return k->have_pt ? x86_64_pt_hole(&k->pt, (int)k->levels.value, vaddr) : 0;
+}
+
 bool
 kernel_is_mapped(struct kernel *k, uint64_t vaddr)
 {

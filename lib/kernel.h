@@ -72,6 +72,8 @@ struct vmmap_error *kernel_translate(struct kernel *k, uint64_t vaddr, uint64_t 
 /* How vaddr is mapped (page size, access), by vmmap's own walk of the
  * kernel page tables; false if unmapped or the tables are unknown. */
 bool kernel_mapping(struct kernel *k, uint64_t vaddr, struct x86_64_mapping *out);
+/* The span of the unmapped hole vaddr is in (x86_64_pt_hole), or 0. */
+uint64_t kernel_unmapped_span(struct kernel *k, uint64_t vaddr);
 /* Is vaddr mapped in the kernel page tables? */
 bool kernel_is_mapped(struct kernel *k, uint64_t vaddr);
 /* Read kernel virtual memory through page walks, page by page. */

@@ -327,16 +327,18 @@ map_free_pages(struct vmmap_map *map, uint64_t npfn, uint64_t **bits, uint64_t *
 static void
 annotate_page(struct vmmap_map *map, struct vmmap_annotation *a)
 {
-	uint64_t pfn;
+	uint64_t pfn, start = 0, end = 0, size = 0;
 	a->page.size = sizeof(a->page);
+	pthread_mutex_lock(&map->page_lock);
+	struct page_decoder *d = page_decoder(map);
+	bool usable = d && page_decoder_usable(d);
+	if (usable)
+		page_decoder_struct_range(d, &start, &end, &size);
+	pthread_mutex_unlock(&map->page_lock);
+	if (!usable)
+		return;	/* no page keys: vmmap_map_page() says which */
 	if (a->region->kind == VMMAP_REGION_VMEMMAP) {
-		uint64_t start, end, size;
-		pthread_mutex_lock(&map->page_lock);
-		struct page_decoder *d = page_decoder(map);
-		if (d)
-			page_decoder_struct_range(d, &start, &end, &size);
-		pthread_mutex_unlock(&map->page_lock);
-		if (!d || !size || a->address < start || a->address >= end)
+		if (a->address < start || a->address >= end)
 			return;
 		pfn = (a->address - start) / size;
 		a->in_struct_page = true;

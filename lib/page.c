@@ -293,6 +293,12 @@ page_decoder_destroy(struct page_decoder *d)
 	free(d);
 }
 
+bool
+page_decoder_usable(const struct page_decoder *d)
+{
+	return d->usable;
+}
+
 void
 page_decoder_struct_range(const struct page_decoder *d, uint64_t *start, uint64_t *end,
 			  uint64_t *size)
@@ -597,6 +603,7 @@ page_decode(struct page_decoder *d, uint64_t pfn, struct vmmap_page *out)
 		if (out->order < 0)
 			out->note = "a free block of impossible order";
 	} else if (out->type == VMMAP_PAGE_TYPE_NONE && out->compound == VMMAP_PAGE_SINGLE &&
+		   field32(sp, d->l.off_refcount) == 0 &&	/* free pages have none */
 		   in_free_block(d, pfn, &out->block_pfn, &out->order)) {
 		out->type = VMMAP_PAGE_TYPE_BUDDY;
 	}
@@ -607,6 +614,23 @@ page_decode(struct page_decoder *d, uint64_t pfn, struct vmmap_page *out)
 
 /* ------------------------------------------------------------------ */
 /* Every free page at once */
+
+/* The first pfn after pfn whose struct page may be mapped: past the
+ * whole unmapped stretch of vmemmap pfn's struct page is in (sparse
+ * memory, or garbage tables), at least to the next vmemmap page. */
+static uint64_t
+past_unmapped(struct page_decoder *d, uint64_t pfn)
+{
+	uint64_t addr = d->vmemmap + pfn * d->l.size;
+	uint64_t span = kernel_unmapped_span(d->kr, addr);
+	if (span < 4096)
+		span = 4096;
+	uint64_t next = (addr | (span - 1)) + 1;
+	if (next <= addr)	/* the top of the address space */
+		return UINT64_MAX;
+	uint64_t next_pfn = (next - d->vmemmap + d->l.size - 1) / d->l.size;
+	return next_pfn > pfn ? next_pfn : pfn + 1;
+}
 
 const char *
 page_free_bitmap(struct page_decoder *d, uint64_t npfn, uint64_t **ret, uint64_t *nfree)
@@ -626,7 +650,12 @@ page_free_bitmap(struct page_decoder *d, uint64_t npfn, uint64_t **ret, uint64_t
 	/* One pass in pfn order: a free block's first page gives its
 	 * order, and the pass skips the rest of the block. */
 	for (uint64_t pfn = 0; pfn < npfn;) {
-		if (read_struct_page(d, pfn, sp) != READ_OK ||
+		enum read_result r = read_struct_page(d, pfn, sp);
+		if (r == READ_UNMAPPED) {
+			pfn = past_unmapped(d, pfn);
+			continue;
+		}
+		if (r != READ_OK ||
 		    type_of_word(d, field32(sp, d->l.off_mapcount)) != VMMAP_PAGE_TYPE_BUDDY) {
 			pfn++;
 			continue;

@@ -21,6 +21,9 @@ struct page_decoder *page_decoder_new(struct kernel *kr, uint64_t vmemmap, bool 
 				      unsigned max_physmem_bits);
 void page_decoder_destroy(struct page_decoder *d);
 
+/* Has the dump the keys to decode struct pages at all? */
+bool page_decoder_usable(const struct page_decoder *d);
+
 /* out->size is kept; everything else is filled in. */
 void page_decode(struct page_decoder *d, uint64_t pfn, struct vmmap_page *out);
 

@@ -81,19 +81,33 @@ put(struct pbuf *b, const char *fmt, ...)
 }
 
 static void
+put_order(struct pbuf *b, int order)
+{
+	if (order >= 0)
+		put(b, " order %d", order);
+	else
+		put(b, " order unknown");
+}
+
+static void
 put_what(struct pbuf *b, const struct vmmap_page *p)
 {
 	if (p->type == VMMAP_PAGE_TYPE_BUDDY) {
-		put(b, "free (buddy block pfn 0x%" PRIx64 " order %d)", p->block_pfn, p->order);
+		put(b, "free (buddy block pfn 0x%" PRIx64, p->block_pfn);
+		put_order(b, p->order);
+		put(b, ")");
 		return;
 	}
 	put(b, "%s", p->type == VMMAP_PAGE_TYPE_NONE ? "in use" : vmmap_page_type_name(p->type));
 	if (p->type == VMMAP_PAGE_TYPE_UNKNOWN)
 		put(b, " type (page_type 0x%08x)", p->type_word);
-	if (p->compound == VMMAP_PAGE_HEAD)
-		put(b, ", compound head order %d", p->order);
-	else if (p->compound == VMMAP_PAGE_TAIL)
-		put(b, ", compound tail of pfn 0x%" PRIx64 " order %d", p->head_pfn, p->order);
+	if (p->compound == VMMAP_PAGE_HEAD) {
+		put(b, ", compound head");
+		put_order(b, p->order);
+	} else if (p->compound == VMMAP_PAGE_TAIL) {
+		put(b, ", compound tail of pfn 0x%" PRIx64, p->head_pfn);
+		put_order(b, p->order);
+	}
 }
 
 void

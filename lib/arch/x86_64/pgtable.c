@@ -82,3 +82,22 @@ x86_64_pt_walk(const struct x86_64_page_tables *pt, int levels, uint64_t vaddr,
 	*paddr = m.paddr;
 	return true;
 }
+
+uint64_t
+x86_64_pt_hole(const struct x86_64_page_tables *pt, int levels, uint64_t vaddr)
+{
+	uint64_t table = pt->root;
+	for (int level = levels; level >= 1; level--) {
+		uint64_t e;
+		struct x86_64_pte d;
+		if (!x86_64_pt_read_entry(pt, table, x86_64_pt_index(vaddr, level), &e))
+			return 0;
+		x86_64_pte_decode(e, level, pt->sme_mask, &d);
+		if (!d.present || d.garbage)
+			return 1ULL << x86_64_level_shift(level);
+		if (d.leaf)
+			return 0;
+		table = d.addr;
+	}
+	return 0;
+}

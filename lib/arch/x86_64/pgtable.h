@@ -62,6 +62,9 @@ struct x86_64_mapping {
 };
 bool x86_64_pt_lookup(const struct x86_64_page_tables *pt, int levels, uint64_t vaddr,
 		      struct x86_64_mapping *out);
+/* If vaddr is unmapped for want of an entry: the span that entry
+ * would map (the whole span is unmapped); else 0. */
+uint64_t x86_64_pt_hole(const struct x86_64_page_tables *pt, int levels, uint64_t vaddr);
 /* Walk vaddr from the root with this many levels, one entry a level:
  * the physical address it maps to, or false. */
 bool x86_64_pt_walk(const struct x86_64_page_tables *pt, int levels,
