@@ -121,6 +121,33 @@ sum_pass(const uint64_t *addrs, size_t count)
 	return acc;
 }
 
+/* The number of pfns with struct pages, roughly: up to the first
+ * stretch of 64 Ki pfns without one. */
+static uint64_t
+count_pfns(struct vmmap_map *map)
+{
+	uint64_t last = 0;
+	for (uint64_t pfn = 0; pfn < last + (1ULL << 16) && pfn < (1ULL << 36); pfn += 512) {
+		struct vmmap_page p = { VMMAP_PAGE_INIT };
+		if (!vmmap_map_page(map, pfn, &p) && p.status == VMMAP_PAGE_OK)
+			last = pfn;
+	}
+	return last + 512;
+}
+
+/* One pass of page-state lookups of random pfns. */
+static uint64_t
+page_pass(struct vmmap_map *map, const uint64_t *pfns, size_t count)
+{
+	uint64_t acc = 0;
+	for (size_t i = 0; i < count; i++) {
+		struct vmmap_page p = { VMMAP_PAGE_INIT };
+		vmmap_map_page(map, pfns[i], &p);
+		acc += p.type + p.flags;
+	}
+	return acc;
+}
+
 /* Run a pass reps times; fill rates[] with millions per second. */
 #define TIME_PASSES(reps, rates, count, checksum, expr)                   \
 	for (int rep_ = 0; rep_ < (reps); rep_++) {                       \
@@ -172,14 +199,31 @@ main(int argc, char **argv)
 	TIME_PASSES(reps, find_rates, count, checksum, find_pass(map, addrs, count));
 	TIME_PASSES(reps, sum_rates, count, checksum, sum_pass(addrs, count));
 
+	/* page state: every pfn with a struct page equally likely */
+	uint64_t npfn = count_pfns(map);
+	size_t npages = count / 4;
+	uint64_t *pfns = malloc(npages * sizeof(*pfns));
+	double *page_rates = calloc((size_t)reps, sizeof(double));
+	if (!pfns || !page_rates)
+		return 1;
+	for (size_t i = 0; i < npages; i++)
+		pfns[i] = rng_next() % npfn;
+	checksum ^= page_pass(map, pfns, npages);	/* warm-up */
+	TIME_PASSES(reps, page_rates, npages, checksum, page_pass(map, pfns, npages));
+
 	printf("addresses %zu\n", count);
+	printf("pfns %llu\n", (unsigned long long)npfn);
+	printf("page_lookups %zu\n", npages);
 	printf("regions %zu\n", vmmap_map_num_regions(map));
 	printf("build_ms %.3f\n", build_s * 1e3);
 	report("find", find_rates, reps);
 	report("sum", sum_rates, reps);
+	report("page", page_rates, reps);
 	printf("checksum %016llx\n", (unsigned long long)checksum);
 
 	free(addrs);
+	free(pfns);
+	free(page_rates);
 	free(find_rates);
 	free(sum_rates);
 	vmmap_map_destroy(map);

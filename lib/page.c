@@ -67,7 +67,9 @@ struct page_layout {
 };
 
 #define XLAT_SLOTS 256
-#define DATA_SLOTS 16
+/* Copies of vmemmap pages: 2048 of them (8 MiB, allocated as used) hold
+ * the struct pages of 8 GiB of RAM, every page of a small guest. */
+#define DATA_SLOTS 2048
 
 struct page_decoder {
 	struct kernel *kr;		/* borrowed */
@@ -80,7 +82,7 @@ struct page_decoder {
 	/* vmemmap page -> physical page (or unmapped), direct-mapped */
 	struct { uint64_t vpage; uint64_t ppage; bool valid, mapped; } xlat[XLAT_SLOTS];
 	/* copies of vmemmap pages read, direct-mapped */
-	struct { uint64_t vpage; bool valid, ok; uint8_t data[4096]; } *data;
+	struct vmemmap_copy { uint64_t vpage; bool ok; uint8_t data[4096]; } *data[DATA_SLOTS];
 };
 
 static bool
@@ -266,11 +268,6 @@ page_decoder_new(struct kernel *kr, uint64_t vmemmap, bool vmemmap_exact, unsign
 	struct page_decoder *d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
-	d->data = calloc(DATA_SLOTS, sizeof(*d->data));
-	if (!d->data) {
-		free(d);
-		return NULL;
-	}
 	d->kr = kr;
 	d->vmemmap = vmemmap;
 	d->vmemmap_exact = vmemmap_exact;
@@ -289,7 +286,8 @@ page_decoder_destroy(struct page_decoder *d)
 {
 	if (!d)
 		return;
-	free(d->data);
+	for (size_t i = 0; i < DATA_SLOTS; i++)
+		free(d->data[i]);
 	free(d);
 }
 
@@ -335,20 +333,22 @@ static enum read_result
 vmemmap_page(struct page_decoder *d, uint64_t vpage, const uint8_t **data)
 {
 	unsigned slot = (unsigned)(vpage >> PAGE_SHIFT) % DATA_SLOTS;
-	if (d->data[slot].valid && d->data[slot].vpage == vpage) {
-		*data = d->data[slot].data;
-		return d->data[slot].ok ? READ_OK : READ_MISSING;
+	struct vmemmap_copy *c = d->data[slot];
+	if (c && c->vpage == vpage) {
+		*data = c->data;
+		return c->ok ? READ_OK : READ_MISSING;
 	}
 	uint64_t ppage;
 	enum read_result r = translate(d, vpage, &ppage);
 	if (r != READ_OK)
 		return r;
-	struct vmmap_error *err = source_read_phys(d->kr->src, ppage, d->data[slot].data, 4096);
-	d->data[slot].vpage = vpage;
-	d->data[slot].valid = true;
-	d->data[slot].ok = !err;
+	if (!c && !(c = d->data[slot] = malloc(sizeof(*c))))
+		return READ_MISSING;	/* no memory: as if unreadable */
+	struct vmmap_error *err = source_read_phys(d->kr->src, ppage, c->data, 4096);
+	c->vpage = vpage;
+	c->ok = !err;
 	vmmap_error_destroy(err);
-	*data = d->data[slot].data;
+	*data = c->data;
 	return err ? READ_MISSING : READ_OK;
 }
 
