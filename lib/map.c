@@ -345,6 +345,8 @@ annotate_page(struct vmmap_map *map, struct vmmap_annotation *a)
 		a->struct_page_offset = (a->address - start) % size;
 	} else if (a->have_phys) {
 		pfn = a->pfn;
+	} else if (a->region->kind == VMMAP_REGION_DIRECT_MAP && !a->special) {
+		pfn = a->offset >> 12;	/* linear: no walk needed (NO_PHYS) */
 	} else {
 		return;
 	}
@@ -366,7 +368,7 @@ annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_anno
 		annotate_phys(map, a);
 	annotate_symbol(map, a);
 	annotate_module(map, a);
-	if (!(flags & (VMMAP_ANNOTATE_NO_PHYS | VMMAP_ANNOTATE_NO_PAGE)))
+	if (!(flags & VMMAP_ANNOTATE_NO_PAGE))
 		annotate_page(map, a);
 }
 

@@ -375,6 +375,12 @@ format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 		if (!a->region->exact)
 			tag_str(&t, "?");
 	}
+	/* what a pointer into freed memory or past RAM needs said at once */
+	if (a->have_page && a->page.status == VMMAP_PAGE_OK && a->page.type == VMMAP_PAGE_TYPE_BUDDY &&
+	    !a->in_struct_page)
+		tag_str(&t, " free");
+	else if (a->have_page && a->page.status == VMMAP_PAGE_NO_STRUCT_PAGE && !a->in_struct_page)
+		tag_str(&t, " no page");
 	buf[t.pos] = '\0';
 	return t.pos;
 }

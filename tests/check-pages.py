@@ -150,6 +150,33 @@ def check_free_pointers(vmmap, dump, kpf, flags, changed, drifted, label, n):
     return 0 if ok else 1
 
 
+def check_annotate(vmmap, dump, kpf, flags, changed, label, n):
+    """annotate's tags: a pointer into the middle of a free block the
+    guest saw (KPF_BUDDY on a run of pfns that stayed put) says "free", one
+    into a slab page does not, one past the last pfn says "no page"."""
+    import os
+    truth_json = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(kpf))), "truth.json")
+    base = int(json.load(open(truth_json))["kernel"]["page_offset_base"], 16)
+    last = max(flags)
+
+    def steady(pfn, name):	# the pfn and its neighbours kept the bit
+        return all(bit(flags.get(p, 0), name) and p not in changed for p in (pfn - 8, pfn, pfn + 8))
+    free = next(p for p in range(16, last - 16) if steady(p, "buddy"))
+    slab = next(p for p in range(16, last - 16) if steady(p, "slab") and not bit(flags[p], "buddy"))
+    words = [base + free * 4096 + 0x10, base + slab * 4096 + 0x10, base + (last + 1) * 4096]
+    out = subprocess.run([vmmap, "annotate", dump, "-"], capture_output=True, text=True,
+                         input=" ".join("%016x" % w for w in words) + "\n", timeout=120)
+    # ("?": 5.10's direct map has no physmem_end, its end is approximate)
+    import re
+    want = r"%016x \[direct_map\+0x%x\?? free\] %016x \[direct_map\+0x%x\??\] %016x \[direct_map\+0x%x\?? no page\]\n" % (
+        words[0], words[0] - base, words[1], words[1] - base, words[2], words[2] - base)
+    ok = out.returncode == 0 and re.fullmatch(want, out.stdout) is not None
+    print("%s %d - %s: annotate tags a pointer into free pfn 0x%x 'free', into slab pfn 0x%x "
+          "nothing, past the last pfn 'no page'%s" % ("ok" if ok else "not ok", n, label, free, slab,
+                                                      "" if ok else ": got %r" % out.stdout))
+    return 0 if ok else 1
+
+
 def main():
     args = sys.argv[1:]
     label, max_drift = "", 0.01
@@ -212,6 +239,8 @@ def main():
     print("%s %d - %s: %d of %d pfns differ outside the %d seen in flight (%.3f%%, at most %.1f%%)"
           % ("ok" if ok else "not ok", n, label, len(wrong_pfns), len(pages), len(changed),
              100 * drift, 100 * max_drift))
+    n += 1
+    failed += check_annotate(vmmap, dump, kpf, flags, changed, label, n)
     n += 1
     failed += check_free_pointers(vmmap, dump, kpf, flags, changed, wrong_pfns, label, n)
     print("1..%d" % n)

@@ -394,9 +394,12 @@ struct vmmap_annotation {
 	 * mapping, VMMAP_ACCESS_*; 0 if not known. */
 	uint64_t page_size;
 	unsigned access;
-	/* The page the address is in (addresses with a pfn), or, for an
-	 * address in vmemmap, the page whose struct page it is in; unless
-	 * VMMAP_ANNOTATE_NO_PHYS or VMMAP_ANNOTATE_NO_PAGE. */
+	/* The page the address is in (under VMMAP_ANNOTATE_NO_PHYS: in the
+	 * direct map only, which needs no walk), or, for an address in
+	 * vmemmap, the page whose struct page it is in; none with
+	 * VMMAP_ANNOTATE_NO_PAGE, or when the dump has no page keys. The
+	 * tag says " free" for a page in a free buddy block, " no page"
+	 * where no struct page is. */
 	bool have_page;
 	bool in_struct_page;		/* a vmemmap address: page is described */
 	uint64_t struct_page_offset;	/* its offset in that struct page */

@@ -281,6 +281,11 @@ def test_page_state():
           v.page.pfn == slab.pfn and v.struct_page_offset == 8,
           "Annotation.page of a slab page's address and of its struct page (%s)" % slab)
     check(m.page(1 << 40).status == "no-struct-page", "Map.page of a pfn past RAM")
+    free_pfn = next(p.pfn for p in pages if p.free and p.block_pfn != p.pfn)
+    f = m.lookup(m.kernel.page_offset_base + free_pfn * 4096)
+    line = "%016x\n" % f.address
+    check(f.tag().endswith(" free") and m.annotate_text(line) == line[:-1] + " [%s]\n" % f.tag(),
+          "Annotation.tag() and annotate_text say ' free' of a pointer into a free block (%s)" % f)
 
 
 def test_annotate():

@@ -156,7 +156,8 @@ class Annotation:
     def tag(self):
         """The short form the CLI's annotate prints: region+0x10,
         kernel_text:start_kernel+0x10, modules:[tun]+0x40,
-        ERR_PTR(-22), NULL+0x18, POISON_FREE."""
+        ERR_PTR(-22), NULL+0x18, POISON_FREE; " free" after a pointer
+        into a free page, " no page" where no struct page is."""
         if self.special == "ERR_PTR":
             return "ERR_PTR(-%d)" % self.errno
         if self.special == "NULL":
@@ -164,11 +165,17 @@ class Annotation:
         if self.special:
             return self.special
         if self.symbol:
-            return "%s:%s+0x%x" % (self.region.name, self.symbol, self.symbol_offset)
-        if self.module:
-            return "%s:[%s]+0x%x" % (self.region.name, self.module, self.module_offset)
-        return "%s+0x%x%s" % (self.region.name, self.offset,
-                              "" if self.region.exact else "?")
+            tag = "%s:%s+0x%x" % (self.region.name, self.symbol, self.symbol_offset)
+        elif self.module:
+            tag = "%s:[%s]+0x%x" % (self.region.name, self.module, self.module_offset)
+        else:
+            tag = "%s+0x%x%s" % (self.region.name, self.offset, "" if self.region.exact else "?")
+        if self.page is not None and self.struct_page_offset is None:
+            if self.page.status == "ok" and self.page.free:
+                tag += " free"
+            elif self.page.status == "no-struct-page":
+                tag += " no page"
+        return tag
 
     def __str__(self):
         s = "0x%016x %s" % (self.address, self.tag())
