@@ -258,6 +258,10 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 	}
 	a->have_phys = true;
 	a->pfn = a->phys / X86_64_PAGE_SIZE;
+	uint8_t byte;
+	struct vmmap_error *err = source_read_phys(map->kr->src, a->phys, &byte, 1);
+	a->in_dump = !err;
+	vmmap_error_destroy(err);
 }
 
 static void
@@ -358,7 +362,8 @@ annotate_page(struct vmmap_map *map, struct vmmap_annotation *a)
 static void
 annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_annotation *a)
 {
-	*a = (struct vmmap_annotation){ .size = sizeof(*a), .address = addr, .mapped = -1 };
+	*a = (struct vmmap_annotation){ .size = sizeof(*a), .address = addr, .mapped = -1,
+					.in_dump = -1 };
 	a->region = vmmap_map_find(map, addr);
 	a->special = special_value(addr, &a->err_ptr);
 	if (a->err_ptr)

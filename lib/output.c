@@ -412,6 +412,8 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 	}
 	if (a->mapped == 0 && !a->special)
 		fprintf(f, "  (not mapped)");
+	if (a->in_dump == 0)
+		fprintf(f, "  (not in the dump)");
 	if (!a->region->exact && !a->special)
 		fprintf(f, "  (region bounds approximate)");
 	fputc('\n', f);
@@ -450,6 +452,8 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 	}
 	if (a->mapped >= 0)
 		fprintf(f, "\"mapped\":%s,", a->mapped ? "true" : "false");
+	if (a->in_dump >= 0)
+		fprintf(f, "\"in_dump\":%s,", a->in_dump ? "true" : "false");
 	if (a->page_size)
 		fprintf(f, "\"page_size\":%" PRIu64 ",\"rw\":%s,\"nx\":%s,\"global\":%s,",
 			a->page_size, a->access & VMMAP_ACCESS_RW ? "true" : "false",

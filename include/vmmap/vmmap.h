@@ -394,6 +394,9 @@ struct vmmap_annotation {
 	 * mapping, VMMAP_ACCESS_*; 0 if not known. */
 	uint64_t page_size;
 	unsigned access;
+	/* With a physical address: 1 if the dump holds that page, 0 if not
+	 * (filtered out, or no RAM), -1 not checked. */
+	int in_dump;
 	/* The page the address is in (under VMMAP_ANNOTATE_NO_PHYS: in the
 	 * direct map only, which needs no walk), or, for an address in
 	 * vmemmap, the page whose struct page it is in; none with

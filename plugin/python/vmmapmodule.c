@@ -495,6 +495,8 @@ Map_lookup(MapObject *self, PyObject *arg)
 	}
 	if (a.mapped >= 0)
 		PyDict_SetItemString(d, "mapped", a.mapped ? Py_True : Py_False);
+	if (a.in_dump >= 0)
+		PyDict_SetItemString(d, "in_dump", a.in_dump ? Py_True : Py_False);
 	if (a.page_size &&
 	    !set_item(d, "mapping", Py_BuildValue("{s:K,s:O,s:O,s:O}", "page_size",
 						  (unsigned long long)a.page_size,

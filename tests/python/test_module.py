@@ -284,6 +284,8 @@ def test_page_state():
     free_pfn = next(p.pfn for p in pages if p.free and p.block_pfn != p.pfn)
     f = m.lookup(m.kernel.page_offset_base + free_pfn * 4096)
     line = "%016x\n" % f.address
+    check(f.in_dump is False and a.in_dump is True,
+          "Annotation.in_dump: makedumpfile -d 31 left the free page out, the slab page in")
     check(f.tag().endswith(" free") and m.annotate_text(line) == line[:-1] + " [%s]\n" % f.tag(),
           "Annotation.tag() and annotate_text say ' free' of a pointer into a free block (%s)" % f)
 

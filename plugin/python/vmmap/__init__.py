@@ -126,7 +126,7 @@ class Annotation:
 
     __slots__ = ("address", "region", "offset", "phys", "pfn", "symbol",
                  "symbol_offset", "module", "module_offset", "special", "errno",
-                 "mapped", "page_size", "rw", "nx", "global_", "page",
+                 "mapped", "in_dump", "page_size", "rw", "nx", "global_", "page",
                  "struct_page_offset")
 
     def __init__(self, d):
@@ -143,6 +143,9 @@ class Annotation:
         self.errno = d.get("errno")
         # True/False: mapped in the kernel page tables; None: not checked
         self.mapped = d.get("mapped")
+        # True/False: the dump holds the physical page (makedumpfile
+        # filters free, cache and user pages out); None: not checked
+        self.in_dump = d.get("in_dump")
         # how it is mapped, when the kernel page tables say: page size
         # in bytes, writable, not executable, global; else None
         m = d.get("mapping") or {}

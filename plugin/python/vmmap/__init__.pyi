@@ -54,6 +54,7 @@ class Annotation:
     special: Optional[str]
     errno: Optional[int]
     mapped: Optional[bool]
+    in_dump: Optional[bool]
     symbol: Optional[str]
     symbol_offset: Optional[int]
     module: Optional[str]
