@@ -347,6 +347,9 @@ annotate_page(struct vmmap_map *map, struct vmmap_annotation *a)
 		pfn = (a->address - start) / size;
 		a->in_struct_page = true;
 		a->struct_page_offset = (a->address - start) % size;
+		pthread_mutex_lock(&map->page_lock);
+		a->struct_page_field = page_field_name(d, a->struct_page_offset);
+		pthread_mutex_unlock(&map->page_lock);
 	} else if (a->have_phys) {
 		pfn = a->pfn;
 	} else if (a->region->kind == VMMAP_REGION_DIRECT_MAP && !a->special) {

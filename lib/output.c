@@ -421,8 +421,10 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 		char page[400];
 		vmmap_format_page(&a->page, page, sizeof(page));
 		if (a->in_struct_page)
-			fprintf(f, "%18s+0x%" PRIx64 " in the struct page of pfn 0x%" PRIx64 "\n", "",
-				a->struct_page_offset, a->page.pfn);
+			fprintf(f, "%18s+0x%" PRIx64 "%s%s%s in the struct page of pfn 0x%" PRIx64 "\n", "",
+				a->struct_page_offset, a->struct_page_field ? " (" : "",
+				a->struct_page_field ? a->struct_page_field : "",
+				a->struct_page_field ? ")" : "", a->page.pfn);
 		fprintf(f, "%18s%s\n", "", page);
 	}
 }
@@ -469,6 +471,8 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 	if (a->have_page) {
 		if (a->in_struct_page)
 			fprintf(f, "\"struct_page_offset\":\"0x%" PRIx64 "\",", a->struct_page_offset);
+		if (a->struct_page_field)
+			fprintf(f, "\"struct_page_field\":\"%s\",", a->struct_page_field);
 		fprintf(f, "\"page\":");
 		vmmap_print_page_json(&a->page, f);
 		fputc(',', f);

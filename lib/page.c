@@ -60,6 +60,9 @@ struct page_layout {
 	uint8_t hugetlb_dtor;
 	int pg_bit[VMMAP_PG_NAMED];	/* bit of each VMMAP_PG_*, or -1 */
 	enum type_encoding enc;
+	/* Fields VMCOREINFO places, by offset, for naming vmemmap addresses */
+	struct { unsigned off, size; const char *name; } fields[8];
+	unsigned nfields;
 	/* Per enum vmmap_page_type: its value in the page-type word
 	 * (cleared-bit: the bit; top byte: the byte), 0 if unknown. */
 	uint32_t type_value[VMMAP_PAGE_TYPE_LARGE_KMALLOC + 1];
@@ -236,6 +239,14 @@ layout_compound(struct page_decoder *d)
 }
 
 static void
+add_field(struct page_decoder *d, const char *key, unsigned size, const char *name)
+{
+	unsigned off;
+	if (d->l.nfields < 8 && layout_unsigned(d, key, &off, size))
+		d->l.fields[d->l.nfields++] = (typeof(d->l.fields[0])){ off, size, name };
+}
+
+static void
 layout_read(struct page_decoder *d)
 {
 	struct page_layout *l = &d->l;
@@ -260,6 +271,23 @@ layout_read(struct page_decoder *d)
 	layout_compound(d);
 	layout_flag_bits(d);
 	layout_types(d);
+	add_field(d, "OFFSET(page.flags)", 8, "flags");
+	add_field(d, "OFFSET(page.compound_head)", 8, "compound_head");
+	add_field(d, "OFFSET(page.compound_info)", 8, "compound_info");
+	add_field(d, "OFFSET(page.lru)", 16, "lru");
+	add_field(d, "OFFSET(page.mapping)", 8, "mapping");
+	add_field(d, "OFFSET(page.private)", 8, "private");
+	add_field(d, "OFFSET(page._mapcount)", 4, "_mapcount");
+	add_field(d, "OFFSET(page._refcount)", 4, "_refcount");
+}
+
+const char *
+page_field_name(const struct page_decoder *d, uint64_t offset)
+{
+	for (unsigned i = 0; i < d->l.nfields; i++)
+		if (offset >= d->l.fields[i].off && offset < d->l.fields[i].off + d->l.fields[i].size)
+			return d->l.fields[i].name;	/* the first: compound_head before lru */
+	return NULL;
 }
 
 struct page_decoder *

@@ -27,6 +27,9 @@ bool page_decoder_usable(const struct page_decoder *d);
 /* out->size is kept; everything else is filled in. */
 void page_decode(struct page_decoder *d, uint64_t pfn, struct vmmap_page *out);
 
+/* The struct page field VMCOREINFO places at offset, or NULL. */
+const char *page_field_name(const struct page_decoder *d, uint64_t offset);
+
 /* The vmemmap address range holding struct pages: [start, end). */
 void page_decoder_struct_range(const struct page_decoder *d, uint64_t *start,
 			       uint64_t *end, uint64_t *size);

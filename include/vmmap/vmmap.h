@@ -406,6 +406,7 @@ struct vmmap_annotation {
 	bool have_page;
 	bool in_struct_page;		/* a vmemmap address: page is described */
 	uint64_t struct_page_offset;	/* its offset in that struct page */
+	const char *struct_page_field;	/* the field there ("mapping"), or NULL */
 	struct vmmap_page page;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
