@@ -7,7 +7,7 @@ install_deps() {
 	apt-get update -q >/dev/null &&
 	apt-get install -y -q --no-install-recommends \
 		build-essential autoconf automake libtool pkg-config \
-		libkdumpfile-dev libelf-dev libdw-dev python3 valgrind \
+		libkdumpfile-dev libelf-dev libdw-dev libbpf-dev python3 valgrind \
 		xz-utils makedumpfile clang libclang-rt-14-dev \
 		python3-dev python3-drgn parallel bsdutils binutils \
 		crash liblzo2-dev libsnappy-dev libzstd-dev zlib1g-dev >/dev/null

@@ -14,6 +14,8 @@
 #include "facts.h"
 #include "map.h"
 #include "page.h"
+#include "slab.h"
+#include "types.h"
 #include "special.h"
 #include "vmcoreinfo.h"
 
@@ -45,6 +47,8 @@ vmmap_map_destroy(struct vmmap_map *map)
 {
 	if (!map)
 		return;
+	slab_reader_destroy(map->slabs);
+	types_destroy(map->types);
 	page_decoder_destroy(map->pages);
 	pthread_mutex_destroy(&map->page_lock);
 	kernel_destroy(map->kr);
@@ -362,6 +366,46 @@ annotate_page(struct vmmap_map *map, struct vmmap_annotation *a)
 	vmmap_error_destroy(err);
 }
 
+/* Under page_lock: the slab walker, made on first use. */
+static struct slab_reader *
+slab_reader(struct vmmap_map *map)
+{
+	if (!map->ident_tried) {
+		map->ident_tried = true;
+		map->types = types_from_btf(map->kr, map->ident_why, sizeof(map->ident_why));
+		if (map->types)
+			map->slabs = slab_reader_new(map->kr, map->types, map->k.page_offset_base.value,
+						     map->ident_why, sizeof(map->ident_why));
+	}
+	return map->slabs;
+}
+
+/* The slab object an address in a slab page is in. */
+static void
+annotate_object(struct vmmap_map *map, struct vmmap_annotation *a)
+{
+	const struct vmmap_page *p = &a->page;
+	if (!a->have_page || a->in_struct_page || p->status != VMMAP_PAGE_OK ||
+	    p->type != VMMAP_PAGE_TYPE_SLAB)
+		return;
+	bool compound = p->compound != VMMAP_PAGE_SINGLE;
+	uint64_t head = p->compound == VMMAP_PAGE_TAIL ? p->head_pfn : p->pfn;
+	uint64_t in_direct_map = map->k.page_offset_base.value + p->pfn * X86_64_PAGE_SIZE +
+				 (a->address & (X86_64_PAGE_SIZE - 1));
+	pthread_mutex_lock(&map->page_lock);
+	struct slab_reader *r = slab_reader(map);
+	if (r) {
+		uint64_t start, end, size;
+		page_decoder_struct_range(map->pages, &start, &end, &size);
+		slab_identify(r, in_direct_map, head, start + head * size, compound ? p->order : 0,
+			      &a->object);
+	} else {
+		a->object = (struct vmmap_object){ .kind = VMMAP_OBJECT_SLAB, .note = map->ident_why };
+	}
+	pthread_mutex_unlock(&map->page_lock);
+	a->have_object = true;
+}
+
 static void
 annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_annotation *a)
 {
@@ -378,6 +422,8 @@ annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_anno
 	annotate_module(map, a);
 	if (!(flags & VMMAP_ANNOTATE_NO_PAGE))
 		annotate_page(map, a);
+	if (!(flags & (VMMAP_ANNOTATE_NO_PAGE | VMMAP_ANNOTATE_NO_PHYS)))
+		annotate_object(map, a);
 }
 
 struct vmmap_error *

@@ -35,6 +35,12 @@ struct vmmap_map {
 	 * change on every lookup). */
 	pthread_mutex_t page_lock;
 	struct page_decoder *pages;
+	/* Object identification, set up on first use under page_lock too:
+	 * the dump's BTF and the slab walker over it, or why not. */
+	bool ident_tried;
+	struct kernel_types *types;
+	struct slab_reader *slabs;
+	char ident_why[160];
 };
 
 /* The first region of this kind, or NULL. */

@@ -391,6 +391,60 @@ vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 	format_tag(a, buf, len);
 }
 
+const char *
+vmmap_object_state_name(enum vmmap_object_state state)
+{
+	switch (state) {
+	case VMMAP_OBJECT_ALLOCATED: return "allocated";
+	case VMMAP_OBJECT_FREE: return "free";
+	case VMMAP_OBJECT_FREE_PERCPU: return "free-percpu";
+	case VMMAP_OBJECT_CORRUPT: return "corrupt";
+	case VMMAP_OBJECT_PADDING: return "padding";
+	default: return "unknown";
+	}
+}
+
+/* "slab object kmalloc-1k+0x10 (0xffff..., 1024 of 1024 bytes, allocated)" */
+static void
+print_object_text(const struct vmmap_object *o, FILE *f)
+{
+	fprintf(f, "%18s", "");
+	if (!o->cache) {
+		fprintf(f, "slab object: unknown (%s)\n", o->note ? o->note : "?");
+		return;
+	}
+	if (o->state == VMMAP_OBJECT_PADDING)
+		fprintf(f, "slab %s: padding between or after its objects (%" PRIu64 "-byte slots)",
+			o->cache, o->slot_size);
+	else
+		fprintf(f, "slab object %s+0x%" PRIx64 " (object 0x%" PRIx64 ", %" PRIu64 " bytes, %s)",
+			o->cache, o->offset, o->start, o->object_size,
+			vmmap_object_state_name(o->state));
+	if (o->note)
+		fprintf(f, " (%s)", o->note);
+	fputc('\n', f);
+}
+
+static void
+print_object_json(const struct vmmap_object *o, FILE *f)
+{
+	fprintf(f, "\"object\":{\"kind\":\"slab\",\"state\":\"%s\"", vmmap_object_state_name(o->state));
+	if (o->cache) {
+		fprintf(f, ",\"cache\":");
+		vmmap_print_json_string(o->cache, f);
+		fprintf(f, ",\"cache_addr\":\"0x%" PRIx64 "\",\"size\":%" PRIu64 ",\"slot_size\":%" PRIu64,
+			o->cache_addr, o->object_size, o->slot_size);
+		if (o->state != VMMAP_OBJECT_PADDING)
+			fprintf(f, ",\"start\":\"0x%" PRIx64 "\",\"offset\":\"0x%" PRIx64 "\"", o->start,
+				o->offset);
+	}
+	if (o->note) {
+		fprintf(f, ",\"note\":");
+		vmmap_print_json_string(o->note, f);
+	}
+	fprintf(f, "},");
+}
+
 void
 vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 {
@@ -427,6 +481,8 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 				a->struct_page_field ? ")" : "", a->page.pfn);
 		fprintf(f, "%18s%s\n", "", page);
 	}
+	if (a->have_object)
+		print_object_text(&a->object, f);
 }
 
 void
@@ -477,5 +533,7 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 		vmmap_print_page_json(&a->page, f);
 		fputc(',', f);
 	}
+	if (a->have_object)
+		print_object_json(&a->object, f);
 	fprintf(f, "\"exact\":%s}", a->region->exact ? "true" : "false");
 }

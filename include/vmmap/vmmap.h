@@ -360,6 +360,37 @@ void vmmap_format_page(const struct vmmap_page *p, char *buf, size_t len);
 void vmmap_print_page_json(const struct vmmap_page *p, FILE *file);
 
 /* ------------------------------------------------------------------ */
+/* What an address points at, typed from the dump's own BTF */
+
+enum vmmap_object_kind {
+	VMMAP_OBJECT_NONE = 0,
+	VMMAP_OBJECT_SLAB,		/* an object of a SLUB cache */
+};
+
+enum vmmap_object_state {
+	VMMAP_OBJECT_UNKNOWN = 0,	/* see note */
+	VMMAP_OBJECT_ALLOCATED,
+	VMMAP_OBJECT_FREE,		/* on its slab's freelist */
+	VMMAP_OBJECT_FREE_PERCPU,	/* on a CPU's freelist, or in a CPU's sheaf (7.x) */
+	VMMAP_OBJECT_CORRUPT,		/* a freelist that leaves the slab or loops */
+	VMMAP_OBJECT_PADDING,		/* past the slab's last object, or in a red zone */
+};
+/* "unknown", "allocated", "free", "free-percpu", "corrupt", "padding". */
+const char *vmmap_object_state_name(enum vmmap_object_state state);
+
+struct vmmap_object {
+	enum vmmap_object_kind kind;
+	const char *cache;		/* the cache's name (points into the map) */
+	uint64_t cache_addr;		/* its struct kmem_cache */
+	uint64_t start;			/* the object's first byte */
+	uint64_t offset;		/* of the address into it */
+	uint64_t object_size;		/* what callers asked for (object_size) */
+	uint64_t slot_size;		/* with metadata and padding (size) */
+	enum vmmap_object_state state;
+	const char *note;		/* why unknown, or what was not walked */
+};
+
+/* ------------------------------------------------------------------ */
 /* Annotation of one address */
 
 /* Filled in by vmmap_map_annotate(). Its pointers (region, symbol,
@@ -408,6 +439,10 @@ struct vmmap_annotation {
 	uint64_t struct_page_offset;	/* its offset in that struct page */
 	const char *struct_page_field;	/* the field there ("mapping"), or NULL */
 	struct vmmap_page page;
+	/* The object the address is in (a slab object), from the dump's
+	 * BTF; not with VMMAP_ANNOTATE_NO_PHYS or VMMAP_ANNOTATE_NO_PAGE. */
+	bool have_object;
+	struct vmmap_object object;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
 #define VMMAP_ACCESS_RW 0x1		/* writable */

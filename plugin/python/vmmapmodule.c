@@ -514,6 +514,21 @@ Map_lookup(MapObject *self, PyObject *arg)
 			return NULL;
 		}
 	}
+	if (a.have_object) {
+		const struct vmmap_object *o = &a.object;
+		bool placed = o->cache && o->state != VMMAP_OBJECT_PADDING;
+		if (!set_item(d, "object", Py_BuildValue("{s:s,s:z,s:K,s:K,s:K,s:K,s:s,s:z,s:O}",
+							 "kind", "slab", "cache", o->cache,
+							 "cache_addr", (unsigned long long)o->cache_addr,
+							 "start", (unsigned long long)o->start,
+							 "offset", (unsigned long long)o->offset,
+							 "size", (unsigned long long)o->object_size,
+							 "state", vmmap_object_state_name(o->state),
+							 "note", o->note, "placed", placed ? Py_True : Py_False))) {
+			Py_DECREF(d);
+			return NULL;
+		}
+	}
 	if (a.special) {
 		PyObject *sp = PyUnicode_FromString(a.special);
 		PyDict_SetItemString(d, "special", sp);

@@ -16,7 +16,7 @@ build=$(cd "${top_builddir:-.}" && pwd)
 out="$build/fuzz"
 CLANG=${CLANG:-clang}
 mkdir -p "$out/obj" "$out/build"
-pkgs="libkdumpfile libaddrxlat libelf libdw"
+pkgs="libkdumpfile libaddrxlat libelf libdw libbpf"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 cflags="-g -O1 -std=gnu11 -D_GNU_SOURCE -DHAVE_CONFIG_H -I$out/build -I$top/include -I$top/lib -I$top/tests/fuzz $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lpthread"

@@ -284,6 +284,9 @@ def test_page_state():
     free_pfn = next(p.pfn for p in pages if p.free and p.block_pfn != p.pfn)
     f = m.lookup(m.kernel.page_offset_base + free_pfn * 4096)
     line = "%016x\n" % f.address
+    check(a.object is not None and a.object.cache and a.object.start is not None and
+          a.object.start <= a.address < a.object.start + a.object.size,
+          "Annotation.object of an address in a slab page: %s" % a.object)
     check(f.in_dump is False and a.in_dump is True,
           "Annotation.in_dump: makedumpfile -d 31 left the free page out, the slab page in")
     check(f.tag().endswith(" free") and m.annotate_text(line) == line[:-1] + " [%s]\n" % f.tag(),

@@ -116,6 +116,37 @@ class Page:
         return "Page(%s)" % self
 
 
+class Object:
+    """The slab object an address is in, typed from the dump's BTF.
+
+    cache (its name; None if the walk could not tell), cache_addr, start
+    and offset of the address into the object, size (the cache's
+    object_size), state: "allocated", "free" (on its slab's freelist),
+    "free-percpu" (on a CPU's freelist or in a sheaf), "corrupt" (a
+    freelist that leaves the slab or loops), "padding" (between or after
+    objects) or "unknown"; note: what could not be known.
+    """
+
+    __slots__ = ("kind", "cache", "cache_addr", "start", "offset", "size", "state", "note")
+
+    def __init__(self, d):
+        for k in self.__slots__:
+            setattr(self, k, d.get(k))
+        if not d.get("placed"):
+            self.start = self.offset = None
+
+    def __str__(self):
+        if self.cache is None:
+            return "slab object: unknown (%s)" % self.note
+        if self.start is None:
+            return "slab %s: %s" % (self.cache, self.state)
+        return "%s+0x%x (object 0x%x, %d bytes, %s)" % (self.cache, self.offset, self.start,
+                                                         self.size, self.state)
+
+    def __repr__(self):
+        return "Object(%s)" % self
+
+
 class Annotation:
     """What vmmap knows about one address.
 
@@ -127,7 +158,7 @@ class Annotation:
     __slots__ = ("address", "region", "offset", "phys", "pfn", "symbol",
                  "symbol_offset", "module", "module_offset", "special", "errno",
                  "mapped", "in_dump", "page_size", "rw", "nx", "global_", "page",
-                 "struct_page_offset")
+                 "struct_page_offset", "object")
 
     def __init__(self, d):
         self.address = d["address"]
@@ -155,6 +186,8 @@ class Annotation:
         # whose struct page it is in (struct_page_offset into it)
         self.page = Page(d["page"]) if "page" in d else None
         self.struct_page_offset = d.get("struct_page_offset")
+        # the slab Object the address is in (from the dump's BTF), or None
+        self.object = Object(d["object"]) if "object" in d else None
 
     def tag(self):
         """The short form the CLI's annotate prints: region+0x10,

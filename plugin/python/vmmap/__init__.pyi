@@ -45,6 +45,16 @@ class Page:
     @property
     def free(self) -> bool: ...
 
+class Object:
+    kind: str
+    cache: Optional[str]
+    cache_addr: Optional[int]
+    start: Optional[int]
+    offset: Optional[int]
+    size: Optional[int]
+    state: str
+    note: Optional[str]
+
 class Annotation:
     address: int
     region: Region
@@ -65,6 +75,7 @@ class Annotation:
     global_: Optional[bool]
     page: Optional[Page]
     struct_page_offset: Optional[int]
+    object: Optional[Object]
     def tag(self) -> str: ...
 
 class Kernel:

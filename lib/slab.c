@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
+/*
+ * SLUB objects, walked with the kernel's own types (mm/slub.c, mm/slab.h):
+ *
+ * - A slab's first struct page is its struct slab (5.17+; before, the
+ *   same fields sit in struct page): slab_cache, and freelist, the first
+ *   free object. Objects lie every s->size bytes from the slab's start,
+ *   each s->red_left_pad into its slot when red zones are on.
+ * - A free object holds the next free one at s->offset. With
+ *   CONFIG_SLAB_FREELIST_HARDENED (struct kmem_cache has random) it is
+ *   stored as next ^ s->random ^ swab(where it is stored) (5.7+, commit
+ *   1ad53d9fa3f6; before, without swab).
+ * - A CPU's current slab hands objects out from that CPU's own freelist
+ *   (struct kmem_cache_cpu, per-cpu at s->cpu_slab); 7.x caches free
+ *   objects in per-cpu sheaves (s->cpu_sheaves: main and spare arrays).
+ * Every walk is bounded by the slab's object count: a freelist that
+ * leaves the slab or runs longer is corrupt, never followed further.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "slab.h"
+
+#define PAGE_SIZE 4096ULL
+#define MAX_CPUS 8192
+#define MAX_CACHES 4096
+#define MAX_SHEAF 4096
+
+/* Member offsets, each found in the dump's BTF or absent (have_*). */
+struct slab_layout {
+	const char *slab_struct;	/* "slab", or "page" before 5.17 */
+	uint64_t slab_cache, slab_freelist;
+	uint64_t name, size, object_size, offset;
+	bool have_random, have_red_left_pad, have_cpu_slab, have_sheaves;
+	uint64_t random, red_left_pad, cpu_slab, cpu_sheaves;
+	uint64_t cpu_freelist, cpu_slab_slab;	/* in kmem_cache_cpu */
+	uint64_t sheaves_main, sheaves_spare, sheaf_size, sheaf_objects;
+};
+
+/* What is read of one kmem_cache, once. */
+struct cache {
+	uint64_t addr;
+	char name[64];
+	uint64_t size, object_size, offset, random, red_left_pad, cpu_slab, cpu_sheaves;
+};
+
+struct slab_reader {
+	struct kernel *kr;		/* borrowed */
+	uint64_t page_offset_base;
+	struct slab_layout l;
+	bool swab;			/* hardened pointers with swab (5.7+) */
+	uint64_t *cpu_offset;		/* __per_cpu_offset[] */
+	unsigned ncpus;
+	struct cache **caches;		/* pointers: names stay put */
+	size_t ncaches, cap;
+};
+
+static bool
+member(const struct kernel_types *t, const char *s, const char *m, uint64_t *off)
+{
+	return types_member(t, s, m, off, NULL);
+}
+
+static bool
+layout_caches(const struct kernel_types *t, struct slab_layout *l)
+{
+	l->slab_struct = types_has_member(t, "slab", "slab_cache") ? "slab" : "page";
+	if (!member(t, l->slab_struct, "slab_cache", &l->slab_cache) ||
+	    !member(t, l->slab_struct, "freelist", &l->slab_freelist) ||
+	    !member(t, "kmem_cache", "name", &l->name) || !member(t, "kmem_cache", "size", &l->size) ||
+	    !member(t, "kmem_cache", "object_size", &l->object_size) ||
+	    !member(t, "kmem_cache", "offset", &l->offset))
+		return false;
+	l->have_random = member(t, "kmem_cache", "random", &l->random);
+	l->have_red_left_pad = member(t, "kmem_cache", "red_left_pad", &l->red_left_pad);
+	l->have_cpu_slab = member(t, "kmem_cache", "cpu_slab", &l->cpu_slab) &&
+			   member(t, "kmem_cache_cpu", "freelist", &l->cpu_freelist) &&
+			   (member(t, "kmem_cache_cpu", "slab", &l->cpu_slab_slab) ||
+			    member(t, "kmem_cache_cpu", "page", &l->cpu_slab_slab));
+	l->have_sheaves = member(t, "kmem_cache", "cpu_sheaves", &l->cpu_sheaves) &&
+			  member(t, "slub_percpu_sheaves", "main", &l->sheaves_main) &&
+			  member(t, "slab_sheaf", "size", &l->sheaf_size) &&
+			  member(t, "slab_sheaf", "objects", &l->sheaf_objects);
+	if (l->have_sheaves && !member(t, "slub_percpu_sheaves", "spare", &l->sheaves_spare))
+		l->sheaves_spare = l->sheaves_main;
+	return true;
+}
+
+/* __per_cpu_offset[0 .. nr_cpu_ids). */
+static bool
+read_cpu_offsets(struct slab_reader *r)
+{
+	uint64_t offsets, nr_addr;
+	uint32_t nr;
+	if (!kernel_symbol(r->kr, "__per_cpu_offset", &offsets) ||
+	    !kernel_symbol(r->kr, "nr_cpu_ids", &nr_addr))
+		return false;
+	struct vmmap_error *err = kernel_read(r->kr, nr_addr, &nr, sizeof(nr));
+	if (err || nr == 0 || nr > MAX_CPUS) {
+		vmmap_error_destroy(err);
+		return false;
+	}
+	r->cpu_offset = malloc(nr * sizeof(*r->cpu_offset));
+	if (!r->cpu_offset)
+		return false;
+	err = kernel_read(r->kr, offsets, r->cpu_offset, nr * sizeof(*r->cpu_offset));
+	if (err) {
+		vmmap_error_destroy(err);
+		return false;
+	}
+	r->ncpus = nr;
+	return true;
+}
+
+struct slab_reader *
+slab_reader_new(struct kernel *kr, const struct kernel_types *types, uint64_t page_offset_base,
+		char *why, size_t why_len)
+{
+	struct slab_reader *r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(why, why_len, "out of memory");
+		return NULL;
+	}
+	r->kr = kr;
+	r->page_offset_base = page_offset_base;
+	if (!layout_caches(types, &r->l)) {
+		snprintf(why, why_len, "the kernel's BTF has no SLUB layout (struct slab/kmem_cache)");
+		free(r);
+		return NULL;
+	}
+	uint64_t v = kernel_version(kr);
+	r->swab = v == 0 || v >= KV(5, 7, 0);
+	if ((r->l.have_cpu_slab || r->l.have_sheaves) && !read_cpu_offsets(r)) {
+		r->l.have_cpu_slab = r->l.have_sheaves = false;	/* noted per object */
+	}
+	return r;
+}
+
+void
+slab_reader_destroy(struct slab_reader *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ncaches; i++)
+		free(r->caches[i]);
+	free(r->caches);
+	free(r->cpu_offset);
+	free(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading */
+
+static bool
+read_u64(struct slab_reader *r, uint64_t addr, uint64_t *v)
+{
+	struct vmmap_error *err = kernel_read(r->kr, addr, v, sizeof(*v));
+	vmmap_error_destroy(err);
+	return !err;
+}
+
+static bool
+read_u32(struct slab_reader *r, uint64_t addr, uint64_t *v)
+{
+	uint32_t x;
+	struct vmmap_error *err = kernel_read(r->kr, addr, &x, sizeof(x));
+	vmmap_error_destroy(err);
+	*v = x;
+	return !err;
+}
+
+/* The name a kmem_cache points at: printable, at most 63 bytes. */
+static void
+read_name(struct slab_reader *r, uint64_t ptr, char *buf, size_t len)
+{
+	snprintf(buf, len, "?");
+	char tmp[64];
+	for (size_t i = 0; i + 1 < sizeof(tmp) && i + 1 < len; i++) {
+		struct vmmap_error *err = kernel_read(r->kr, ptr + i, &tmp[i], 1);
+		vmmap_error_destroy(err);
+		if (err || (tmp[i] && (tmp[i] < 0x20 || tmp[i] > 0x7e)))
+			return;
+		if (!tmp[i]) {
+			if (i)
+				memcpy(buf, tmp, i + 1);
+			return;
+		}
+	}
+}
+
+/* The kmem_cache at addr, read once and kept. */
+static const struct cache *
+cache_at(struct slab_reader *r, uint64_t addr)
+{
+	for (size_t i = 0; i < r->ncaches; i++)
+		if (r->caches[i]->addr == addr)
+			return r->caches[i];
+	struct cache c = { .addr = addr };
+	uint64_t name;
+	const struct slab_layout *l = &r->l;
+	if (!read_u64(r, addr + l->name, &name) || !read_u32(r, addr + l->size, &c.size) ||
+	    !read_u32(r, addr + l->object_size, &c.object_size) ||
+	    !read_u32(r, addr + l->offset, &c.offset) ||
+	    (l->have_random && !read_u64(r, addr + l->random, &c.random)) ||
+	    (l->have_red_left_pad && !read_u32(r, addr + l->red_left_pad, &c.red_left_pad)) ||
+	    (l->have_cpu_slab && !read_u64(r, addr + l->cpu_slab, &c.cpu_slab)) ||
+	    (l->have_sheaves && !read_u64(r, addr + l->cpu_sheaves, &c.cpu_sheaves)))
+		return NULL;
+	if (c.size == 0 || c.size > (64ULL << 20) || c.object_size > c.size ||
+	    c.offset + 8 > c.size || c.red_left_pad >= c.size)
+		return NULL;	/* no cache looks like this */
+	read_name(r, name, c.name, sizeof(c.name));
+	if (r->ncaches == r->cap) {
+		if (r->cap >= MAX_CACHES)
+			return NULL;
+		size_t cap = r->cap ? r->cap * 2 : 32;
+		struct cache **caches = realloc(r->caches, cap * sizeof(*caches));
+		if (!caches)
+			return NULL;
+		r->caches = caches;
+		r->cap = cap;
+	}
+	struct cache *copy = malloc(sizeof(*copy));
+	if (!copy)
+		return NULL;
+	*copy = c;
+	r->caches[r->ncaches++] = copy;
+	return copy;
+}
+
+/* ------------------------------------------------------------------ */
+/* Freelists */
+
+struct slab_span {
+	uint64_t base;		/* the slab's first byte (direct map) */
+	uint64_t nobjects;
+	const struct cache *c;
+};
+
+/* Is p the start of one of the slab's objects? */
+static bool
+object_start(const struct slab_span *s, uint64_t p)
+{
+	if (p < s->base + s->c->red_left_pad)
+		return false;
+	uint64_t rel = p - s->base - s->c->red_left_pad;
+	return rel % s->c->size == 0 && rel / s->c->size < s->nobjects;
+}
+
+/* The free pointer stored at where (mm/slub.c, freelist_ptr_decode). */
+static uint64_t
+decode_free_pointer(const struct slab_reader *r, const struct cache *c, uint64_t stored,
+		    uint64_t where)
+{
+	if (!r->l.have_random)
+		return stored;
+	return stored ^ c->random ^ (r->swab ? __builtin_bswap64(where) : where);
+}
+
+enum walk { WALK_NOT_FOUND, WALK_FOUND, WALK_CORRUPT };
+
+/* Follow a freelist from first, looking for target. */
+static enum walk
+walk_freelist(struct slab_reader *r, const struct slab_span *s, uint64_t first, uint64_t target)
+{
+	uint64_t p = first;
+	for (uint64_t steps = 0; p; steps++) {
+		if (steps > s->nobjects || !object_start(s, p))
+			return WALK_CORRUPT;
+		if (p == target)
+			return WALK_FOUND;
+		uint64_t stored;
+		if (!read_u64(r, p + s->c->offset, &stored))
+			return WALK_CORRUPT;
+		p = decode_free_pointer(r, s->c, stored, p + s->c->offset);
+	}
+	return WALK_NOT_FOUND;
+}
+
+/* On the freelist of a CPU whose current slab this is? */
+static enum walk
+walk_cpu_freelists(struct slab_reader *r, const struct slab_span *s, uint64_t slab_addr,
+		   uint64_t target)
+{
+	for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
+		uint64_t kcc = s->c->cpu_slab + r->cpu_offset[cpu], slab, freelist;
+		if (!read_u64(r, kcc + r->l.cpu_slab_slab, &slab) || slab != slab_addr)
+			continue;
+		if (!read_u64(r, kcc + r->l.cpu_freelist, &freelist))
+			return WALK_CORRUPT;
+		enum walk w = walk_freelist(r, s, freelist, target);
+		if (w != WALK_NOT_FOUND)
+			return w;
+	}
+	return WALK_NOT_FOUND;
+}
+
+/* In one of the CPUs' main or spare sheaf (7.x)? */
+static bool
+in_sheaves(struct slab_reader *r, const struct cache *c, uint64_t target)
+{
+	for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
+		uint64_t pcs = c->cpu_sheaves + r->cpu_offset[cpu];
+		uint64_t which[2] = { r->l.sheaves_main, r->l.sheaves_spare };
+		for (int k = 0; k < (which[0] == which[1] ? 1 : 2); k++) {
+			uint64_t sheaf, size;
+			if (!read_u64(r, pcs + which[k], &sheaf) || !sheaf ||
+			    !read_u32(r, sheaf + r->l.sheaf_size, &size) || size > MAX_SHEAF)
+				continue;
+			uint64_t objs[64];
+			for (uint64_t i = 0; i < size; i += 64) {
+				uint64_t n = size - i < 64 ? size - i : 64;
+				struct vmmap_error *err = kernel_read(r->kr, sheaf + r->l.sheaf_objects + i * 8,
+								      objs, n * 8);
+				vmmap_error_destroy(err);
+				for (uint64_t j = 0; !err && j < n; j++)
+					if (objs[j] == target)
+						return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+object_state(struct slab_reader *r, const struct slab_span *s, uint64_t slab_addr,
+	     struct vmmap_object *out)
+{
+	uint64_t freelist;
+	if (!read_u64(r, slab_addr + r->l.slab_freelist, &freelist)) {
+		out->note = "the slab's freelist is not readable";
+		return;
+	}
+	enum walk own = walk_freelist(r, s, freelist, out->start);
+	if (own == WALK_FOUND) {
+		out->state = VMMAP_OBJECT_FREE;
+		return;
+	}
+	enum walk cpu = r->l.have_cpu_slab ? walk_cpu_freelists(r, s, slab_addr, out->start)
+					   : WALK_NOT_FOUND;
+	if (cpu == WALK_FOUND || (r->l.have_sheaves && in_sheaves(r, s->c, out->start))) {
+		out->state = VMMAP_OBJECT_FREE_PERCPU;
+		return;
+	}
+	if (own == WALK_CORRUPT || cpu == WALK_CORRUPT) {
+		out->state = VMMAP_OBJECT_CORRUPT;
+		out->note = "a freelist of the slab leaves it or loops";
+		return;
+	}
+	out->state = VMMAP_OBJECT_ALLOCATED;
+	if (r->l.have_sheaves)
+		out->note = "the node's sheaf barn is not walked: an object cached there shows as allocated";
+	else if (!r->l.have_cpu_slab)
+		out->note = "the CPUs' freelists are not readable: an object on one shows as allocated";
+}
+
+void
+slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t slab_addr,
+	      int order, struct vmmap_object *out)
+{
+	*out = (struct vmmap_object){ .kind = VMMAP_OBJECT_SLAB };
+	if (order < 0 || order > 10) {
+		out->note = "the slab's order is unknown";
+		return;
+	}
+	uint64_t cache_addr;
+	const struct cache *c;
+	if (!read_u64(r, slab_addr + r->l.slab_cache, &cache_addr) || !(c = cache_at(r, cache_addr))) {
+		out->note = "the slab's cache is not readable or makes no sense";
+		return;
+	}
+	struct slab_span s = {
+		.base = r->page_offset_base + head_pfn * PAGE_SIZE,
+		.nobjects = (PAGE_SIZE << order) / c->size,	/* order_objects() */
+		.c = c,
+	};
+	out->cache = c->name;
+	out->cache_addr = c->addr;
+	out->object_size = c->object_size;
+	out->slot_size = c->size;
+	uint64_t rel = addr - s.base, slot = rel / c->size;
+	out->start = s.base + slot * c->size + c->red_left_pad;
+	if (slot >= s.nobjects || addr < out->start) {
+		out->state = VMMAP_OBJECT_PADDING;
+		out->offset = 0;
+		out->start = 0;
+		return;
+	}
+	out->offset = addr - out->start;
+	object_state(r, &s, slab_addr, out);
+}

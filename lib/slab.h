@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
+/*
+ * Slab objects (SLUB): which cache a slab page belongs to, where the
+ * object holding an address starts, and whether it is allocated or
+ * free, with the layout of the kernel's structures from its BTF.
+ */
+#ifndef VMMAP_SLAB_H
+#define VMMAP_SLAB_H
+
+#include <stdint.h>
+#include <vmmap/vmmap.h>
+
+#include "kernel.h"
+#include "types.h"
+
+struct slab_reader;
+
+/* types is borrowed. NULL with the reason in why when the layout the
+ * walk needs is not there (no SLUB, a kernel of unknown shape). */
+struct slab_reader *slab_reader_new(struct kernel *kr, const struct kernel_types *types,
+				    uint64_t page_offset_base, char *why, size_t why_len);
+void slab_reader_destroy(struct slab_reader *r);
+
+/* The object holding the direct-map address addr, in the slab whose
+ * first page is head_pfn (its struct page, the struct slab, at
+ * slab_addr), of 2^order pages. */
+void slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t slab_addr,
+		   int order, struct vmmap_object *out);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
+/*
+ * Kernel types: the sizes and member offsets of the crashed kernel's
+ * structures, from the BTF the kernel carries in its own image
+ * (CONFIG_DEBUG_INFO_BTF: between the symbols __start_BTF and
+ * __stop_BTF), parsed by libbpf. The walkers that identify objects ask
+ * here and do not care where the layout came from.
+ */
+#ifndef VMMAP_TYPES_H
+#define VMMAP_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+struct kernel_types;
+
+/* The dump's BTF, or NULL with the reason in why (no BTF symbols, a
+ * blob that is unreadable or that libbpf refuses). */
+struct kernel_types *types_from_btf(struct kernel *k, char *why, size_t why_len);
+void types_destroy(struct kernel_types *t);
+
+/* sizeof(struct name). */
+bool types_struct_size(const struct kernel_types *t, const char *name, uint64_t *size);
+/* offsetof(struct name, member), looking inside anonymous structs and
+ * unions; *size gets the member's size (NULL: not wanted). False if
+ * there is no such member (or it is a bit field). */
+bool types_member(const struct kernel_types *t, const char *name, const char *member,
+		  uint64_t *offset, uint64_t *size);
+/* Has struct name this member? */
+bool types_has_member(const struct kernel_types *t, const char *name, const char *member);
+/* The value of an enumerator, in whichever enum declares it. */
+bool types_enum_value(const struct kernel_types *t, const char *enumerator, int64_t *value);
+
+#endif

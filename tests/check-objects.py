@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
+"""Slab objects against the guest's own view: every socket address the
+guest printed (/proc/net/unix, /proc/net/netlink: the struct sock, the
+start of its slab object, real addresses under no_hash_pointers) must be
+an allocated object starting there, in a cache /proc/slabinfo lists with
+that object size and slab size (pages per slab). Slab merging makes a
+cache show under another's name (UNIX sockets as "signal_cache" or
+"PING"): slabinfo lists the merged cache, which is the one checked.
+
+usage: check-objects.py VMMAP DUMP GUEST_DIR [--label L]
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+
+def socket_addresses(guest):
+    addrs = []
+    for name in ("net_unix.txt", "net_netlink.txt"):
+        path = os.path.join(guest, name)
+        for line in open(path):
+            m = re.match(r"([0-9a-f]{16}):? ", line)
+            if m:
+                addrs.append((name[4:-4], int(m.group(1), 16)))
+    return addrs
+
+
+def slabinfo(guest):
+    caches = {}
+    for line in open(os.path.join(guest, "slabinfo.txt")):
+        w = line.split()
+        if len(w) > 5 and not line.startswith("#") and w[0] != "slabinfo":
+            caches[w[0]] = {"objsize": int(w[3]), "objperslab": int(w[4]),
+                            "pagesperslab": int(w[5])}
+    return caches
+
+
+def main():
+    args = sys.argv[1:]
+    label = ""
+    if "--label" in args:
+        i = args.index("--label")
+        label = args[i + 1]
+        del args[i:i + 2]
+    vmmap, dump, guest = args
+    socks = socket_addresses(guest)
+    caches = slabinfo(guest)
+    out = subprocess.run([vmmap, "addr", dump, "--json"] + ["%x" % a for _, a in socks],
+                         capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        print("not ok 1 - %s: vmmap addr failed: %s" % (label, out.stderr.strip()))
+        print("1..1")
+        return 1
+    got = json.loads(out.stdout)["addresses"]
+    n = failed = 0
+    for (kind, addr), a in zip(socks, got):
+        n += 1
+        o = a.get("object", {})
+        page = a.get("page", {})
+        c = caches.get(o.get("cache"), {})
+        order = page.get("order", 0) if page.get("compound") else 0
+        ok = (o.get("state") == "allocated" and o.get("start") == "0x%x" % addr and
+              o.get("offset") == "0x0" and c.get("objsize") == o.get("slot_size") and
+              c.get("pagesperslab") == 1 << order)
+        failed += not ok
+        print("%s %d - %s: %s socket 0x%x: %s object of %s (slabinfo: %s)" % (
+            "ok" if ok else "not ok", n, label, kind, addr, o.get("state"), o.get("cache"),
+            c or "no such cache"))
+    print("1..%d" % n)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
