@@ -7,6 +7,7 @@
  *   vmmap annotate --input FILE|- DUMP... [--jsonl] [-j N]
  *   vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N]
  *   vmmap page DUMP PFN[-PFN]... [--vmlinux FILE] [--json]
+ *   vmmap slabs DUMP... [--json|--jsonl] [-j N]
  * Exit status: 0 ok, 1 bad input (in a batch: any dump failed), 2 usage.
  * Uses the public API only.
  */
@@ -75,6 +76,7 @@ usage(FILE *f)
 		"       vmmap annotate --input FILE|- DUMP... [--jsonl] [-j N]\n"
 		"       vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N] [--mapped]\n"
 		"       vmmap page DUMP PFN[-PFN]... [--vmlinux FILE] [--json]   (hex page frame numbers)\n"
+		"       vmmap slabs DUMP... [--json|--jsonl] [-j N]   (every slab, by cache)\n"
 		"       vmmap --help | --version\n"
 		"batch options: --jsonl (one JSON object per dump per line), -j N (N dumps\n"
 		"at once), --timeout SECONDS (per dump). A dump whose name is a hex number\n"
@@ -391,12 +393,59 @@ cmd_page(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 	return NULL;
 }
 
+static struct vmmap_error *
+cmd_slabs(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
+{
+	(void)o;
+	struct vmmap_slab_cache *c;
+	size_t n;
+	struct vmmap_error *err = vmmap_map_slab_caches(map, &c, &n);
+	if (err)
+		return err;
+	if (json)
+		fprintf(out, "{\"caches\":[");
+	else
+		fprintf(out, "%-24s %8s %8s %6s %6s %9s %9s %9s %9s %7s %7s\n", "CACHE", "OBJSIZE",
+			"SLOTSIZE", "ORDER", "SLABS", "OBJECTS", "FREE", "PARTIAL", "PERCPU", "CORRUPT",
+			"MISSING");
+	for (size_t i = 0; i < n; i++) {
+		if (json) {
+			fprintf(out, "%s{\"name\":", i ? "," : "");
+			vmmap_print_json_string(c[i].name, out);
+			fprintf(out, ",\"addr\":\"0x%llx\",\"object_size\":%llu,\"slot_size\":%llu,"
+				"\"order\":%u,\"slabs\":%llu,\"objects\":%llu,\"free\":%llu,"
+				"\"free_partial\":%llu,\"free_percpu\":%llu,\"corrupt\":%llu,"
+				"\"missing\":%llu}",
+				(unsigned long long)c[i].addr, (unsigned long long)c[i].object_size,
+				(unsigned long long)c[i].slot_size, c[i].order,
+				(unsigned long long)c[i].slabs, (unsigned long long)c[i].objects,
+				(unsigned long long)c[i].free, (unsigned long long)c[i].free_partial,
+				(unsigned long long)c[i].free_percpu, (unsigned long long)c[i].corrupt,
+				(unsigned long long)c[i].missing);
+		} else {
+			fprintf(out, "%-24s %8llu %8llu %6u %6llu %9llu %9llu %9llu %9llu %7llu %7llu\n",
+				c[i].name,
+				(unsigned long long)c[i].object_size, (unsigned long long)c[i].slot_size,
+				c[i].order, (unsigned long long)c[i].slabs,
+				(unsigned long long)c[i].objects, (unsigned long long)c[i].free,
+				(unsigned long long)c[i].free_partial,
+				(unsigned long long)c[i].free_percpu, (unsigned long long)c[i].corrupt,
+				(unsigned long long)c[i].missing);
+		}
+	}
+	if (json)
+		fprintf(out, "]}\n");
+	free(c);
+	return NULL;
+}
+
 static const struct command commands[] = {
 	{ "map", cmd_map },
 	{ "addr", cmd_addr },
 	{ "annotate", cmd_annotate },
 	{ "scan", cmd_scan },
 	{ "page", cmd_page },
+	{ "slabs", cmd_slabs },
 };
 
 /* ------------------------------------------------------------------ */

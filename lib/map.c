@@ -380,6 +380,68 @@ slab_reader(struct vmmap_map *map)
 	return map->slabs;
 }
 
+static int
+census_cmp(const void *a, const void *b)
+{
+	const struct vmmap_slab_cache *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+/* Under page_lock: every slab's first page, counted. */
+static struct vmmap_error *
+census_pages(struct vmmap_map *map, struct slab_reader *r, struct slab_census *cs)
+{
+	uint64_t max_pfn, start, end, size;
+	if (!kernel_read_variable(map->kr, "max_pfn", &max_pfn) || max_pfn > (1ULL << 40))
+		return vmmap_error_create(VMMAP_ERROR_NOT_FOUND, "the kernel's max_pfn is unknown");
+	page_decoder_struct_range(map->pages, &start, &end, &size);
+	for (uint64_t pfn = page_next_struct_page(map->pages, 0, max_pfn); pfn < max_pfn;
+	     pfn = page_next_struct_page(map->pages, pfn + 1, max_pfn)) {
+		struct vmmap_page p = { .size = sizeof(p) };
+		page_decode(map->pages, pfn, &p);
+		if (p.status != VMMAP_PAGE_OK || p.type != VMMAP_PAGE_TYPE_SLAB ||
+		    p.compound == VMMAP_PAGE_TAIL)
+			continue;
+		int order = p.compound == VMMAP_PAGE_HEAD ? p.order : 0;
+		if (!slab_census_add(r, pfn, start + pfn * size, order, cs))
+			return &vmmap_enomem;
+	}
+	slab_census_finish(r, cs, start, size);
+	return NULL;
+}
+
+struct vmmap_error *
+vmmap_map_slab_caches(struct vmmap_map *map, struct vmmap_slab_cache **caches, size_t *n)
+{
+	if (!map || !caches || !n)
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no map");
+	*caches = NULL;
+	*n = 0;
+	struct slab_census cs = { 0 };
+	struct vmmap_error *err = NULL;
+	pthread_mutex_lock(&map->page_lock);
+	struct page_decoder *d = page_decoder(map);
+	struct slab_reader *r = d && page_decoder_usable(d) ? slab_reader(map) : NULL;
+	if (!d)
+		err = &vmmap_enomem;
+	else if (!page_decoder_usable(d))
+		err = vmmap_error_create(VMMAP_ERROR_NOT_FOUND, "the dump's VMCOREINFO has no page keys");
+	else if (!r)
+		err = vmmap_error_format(VMMAP_ERROR_NOT_FOUND, "no slab walk: %s", map->ident_why);
+	else
+		err = census_pages(map, r, &cs);
+	pthread_mutex_unlock(&map->page_lock);
+	if (err) {
+		free(cs.caches);
+		return err;
+	}
+	qsort(cs.caches, cs.n, sizeof(*cs.caches), census_cmp);
+	*caches = cs.caches;
+	*n = cs.n;
+	return NULL;
+}
+
 /* The slab object an address in a slab page is in. */
 static void
 annotate_object(struct vmmap_map *map, struct vmmap_annotation *a)

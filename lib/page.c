@@ -660,6 +660,15 @@ past_unmapped(struct page_decoder *d, uint64_t pfn)
 	return next_pfn > pfn ? next_pfn : pfn + 1;
 }
 
+uint64_t
+page_next_struct_page(struct page_decoder *d, uint64_t pfn, uint64_t end)
+{
+	uint8_t sp[MAX_STRUCT_PAGE];
+	while (pfn < end && d->usable && read_struct_page(d, pfn, sp) == READ_UNMAPPED)
+		pfn = past_unmapped(d, pfn);
+	return pfn < end ? pfn : end;
+}
+
 const char *
 page_free_bitmap(struct page_decoder *d, uint64_t npfn, uint64_t **ret, uint64_t *nfree)
 {

@@ -34,6 +34,10 @@ const char *page_field_name(const struct page_decoder *d, uint64_t offset);
 void page_decoder_struct_range(const struct page_decoder *d, uint64_t *start,
 			       uint64_t *end, uint64_t *size);
 
+/* The first pfn at or after pfn, below end, whose struct page is
+ * mapped (skipping unmapped stretches of vmemmap whole), or end. */
+uint64_t page_next_struct_page(struct page_decoder *d, uint64_t pfn, uint64_t end);
+
 /* A bitmap of the pfns below npfn that are in free buddy blocks (*ret,
  * malloc()ed, npfn / 64 + 1 words), and how many; or why not (*ret
  * NULL). One pass over the struct pages. */

@@ -39,6 +39,12 @@ struct slab_layout {
 	uint64_t random, red_left_pad, cpu_slab, cpu_sheaves;
 	uint64_t cpu_freelist, cpu_slab_slab;	/* in kmem_cache_cpu */
 	uint64_t sheaves_main, sheaves_spare, sheaf_size, sheaf_objects;
+	/* node partial lists, for the census; 7.x keeps each node's
+	 * pointer in per_node[] beside its sheaf barn */
+	bool have_nodes;
+	uint64_t node, node_stride, node_partial, slab_list;
+	bool have_barn;
+	uint64_t barn, barn_full, sheaf_list;
 };
 
 /* What is read of one kmem_cache, once. */
@@ -57,12 +63,36 @@ struct slab_reader {
 	unsigned ncpus;
 	struct cache **caches;		/* pointers: names stay put */
 	size_t ncaches, cap;
+	uint64_t vmemmap;		/* for the census: slab address -> pfn */
 };
 
 static bool
 member(const struct kernel_types *t, const char *s, const char *m, uint64_t *off)
 {
 	return types_member(t, s, m, off, NULL);
+}
+
+/* s->node[nid] until 6.x; s->per_node[nid].node and .barn in 7.x. */
+static void
+layout_nodes(const struct kernel_types *t, struct slab_layout *l)
+{
+	uint64_t per_node, in_ptrs;
+	if (member(t, "kmem_cache", "node", &l->node)) {
+		l->node_stride = 8;
+	} else if (member(t, "kmem_cache", "per_node", &per_node) &&
+		   member(t, "kmem_cache_per_node_ptrs", "node", &in_ptrs) &&
+		   types_struct_size(t, "kmem_cache_per_node_ptrs", &l->node_stride)) {
+		l->node = per_node + in_ptrs;
+		l->have_barn = member(t, "kmem_cache_per_node_ptrs", "barn", &l->barn) &&
+			       member(t, "node_barn", "sheaves_full", &l->barn_full) &&
+			       member(t, "slab_sheaf", "barn_list", &l->sheaf_list);
+		l->barn += per_node;
+	} else {
+		return;
+	}
+	l->have_nodes = member(t, "kmem_cache_node", "partial", &l->node_partial) &&
+			(member(t, l->slab_struct, "slab_list", &l->slab_list) ||
+			 member(t, l->slab_struct, "lru", &l->slab_list));
 }
 
 static bool
@@ -87,6 +117,7 @@ layout_caches(const struct kernel_types *t, struct slab_layout *l)
 			  member(t, "slab_sheaf", "objects", &l->sheaf_objects);
 	if (l->have_sheaves && !member(t, "slub_percpu_sheaves", "spare", &l->sheaves_spare))
 		l->sheaves_spare = l->sheaves_main;
+	layout_nodes(t, l);
 	return true;
 }
 
@@ -261,7 +292,20 @@ decode_free_pointer(const struct slab_reader *r, const struct cache *c, uint64_t
 	return stored ^ c->random ^ (r->swab ? __builtin_bswap64(where) : where);
 }
 
-enum walk { WALK_NOT_FOUND, WALK_FOUND, WALK_CORRUPT };
+enum walk { WALK_NOT_FOUND, WALK_FOUND, WALK_CORRUPT, WALK_MISSING };
+
+/* The next free object after p, or why not: memory the dump lacks (a
+ * failed read, or a hardened pointer stored as 0, which no kernel
+ * writes: makedumpfile's ELF output zero-fills pages it filters out). */
+static enum walk
+next_free(struct slab_reader *r, const struct cache *c, uint64_t p, uint64_t *next)
+{
+	uint64_t stored;
+	if (!read_u64(r, p + c->offset, &stored) || (r->l.have_random && stored == 0))
+		return WALK_MISSING;
+	*next = decode_free_pointer(r, c, stored, p + c->offset);
+	return WALK_NOT_FOUND;
+}
 
 /* Follow a freelist from first, looking for target. */
 static enum walk
@@ -273,10 +317,9 @@ walk_freelist(struct slab_reader *r, const struct slab_span *s, uint64_t first, 
 			return WALK_CORRUPT;
 		if (p == target)
 			return WALK_FOUND;
-		uint64_t stored;
-		if (!read_u64(r, p + s->c->offset, &stored))
-			return WALK_CORRUPT;
-		p = decode_free_pointer(r, s->c, stored, p + s->c->offset);
+		enum walk w = next_free(r, s->c, p, &p);
+		if (w != WALK_NOT_FOUND)
+			return w;
 	}
 	return WALK_NOT_FOUND;
 }
@@ -299,28 +342,47 @@ walk_cpu_freelists(struct slab_reader *r, const struct slab_span *s, uint64_t sl
 	return WALK_NOT_FOUND;
 }
 
-/* In one of the CPUs' main or spare sheaf (7.x)? */
+/* Is target among the objects a sheaf caches? */
+static bool
+in_sheaf(struct slab_reader *r, uint64_t sheaf, uint64_t target)
+{
+	uint64_t size, objs[64];
+	if (!sheaf || !read_u32(r, sheaf + r->l.sheaf_size, &size) || size > MAX_SHEAF)
+		return false;
+	for (uint64_t i = 0; i < size; i += 64) {
+		uint64_t n = size - i < 64 ? size - i : 64;
+		struct vmmap_error *err = kernel_read(r->kr, sheaf + r->l.sheaf_objects + i * 8, objs, n * 8);
+		vmmap_error_destroy(err);
+		for (uint64_t j = 0; !err && j < n; j++)
+			if (objs[j] == target)
+				return true;
+	}
+	return false;
+}
+
+/* In one of the CPUs' main or spare sheaf, or a full sheaf of a node's
+ * barn (7.x)? */
 static bool
 in_sheaves(struct slab_reader *r, const struct cache *c, uint64_t target)
 {
 	for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
-		uint64_t pcs = c->cpu_sheaves + r->cpu_offset[cpu];
-		uint64_t which[2] = { r->l.sheaves_main, r->l.sheaves_spare };
-		for (int k = 0; k < (which[0] == which[1] ? 1 : 2); k++) {
-			uint64_t sheaf, size;
-			if (!read_u64(r, pcs + which[k], &sheaf) || !sheaf ||
-			    !read_u32(r, sheaf + r->l.sheaf_size, &size) || size > MAX_SHEAF)
-				continue;
-			uint64_t objs[64];
-			for (uint64_t i = 0; i < size; i += 64) {
-				uint64_t n = size - i < 64 ? size - i : 64;
-				struct vmmap_error *err = kernel_read(r->kr, sheaf + r->l.sheaf_objects + i * 8,
-								      objs, n * 8);
-				vmmap_error_destroy(err);
-				for (uint64_t j = 0; !err && j < n; j++)
-					if (objs[j] == target)
-						return true;
-			}
+		uint64_t pcs = c->cpu_sheaves + r->cpu_offset[cpu], sheaf;
+		if ((read_u64(r, pcs + r->l.sheaves_main, &sheaf) && in_sheaf(r, sheaf, target)) ||
+		    (read_u64(r, pcs + r->l.sheaves_spare, &sheaf) && in_sheaf(r, sheaf, target)))
+			return true;
+	}
+	for (unsigned nid = 0; r->l.have_barn && nid < 64; nid++) {
+		uint64_t barn, pos;
+		if (!read_u64(r, c->addr + r->l.barn + nid * r->l.node_stride, &barn) || !barn)
+			break;
+		uint64_t list = barn + r->l.barn_full;
+		if (!read_u64(r, list, &pos))
+			break;
+		for (unsigned steps = 0; pos != list && steps < 4096; steps++) {
+			if (in_sheaf(r, pos - r->l.sheaf_list, target))
+				return true;
+			if (!read_u64(r, pos, &pos))
+				break;
 		}
 	}
 	return false;
@@ -348,15 +410,19 @@ object_state(struct slab_reader *r, const struct slab_span *s, uint64_t slab_add
 		out->state = VMMAP_OBJECT_FREE_PERCPU;
 		return;
 	}
+	if (own == WALK_MISSING || cpu == WALK_MISSING) {
+		out->note = "the slab's memory is not in the dump (filtered out): free or allocated unknown";
+		return;
+	}
 	if (own == WALK_CORRUPT || cpu == WALK_CORRUPT) {
 		out->state = VMMAP_OBJECT_CORRUPT;
 		out->note = "a freelist of the slab leaves it or loops";
 		return;
 	}
 	out->state = VMMAP_OBJECT_ALLOCATED;
-	if (r->l.have_sheaves)
-		out->note = "the node's sheaf barn is not walked: an object cached there shows as allocated";
-	else if (!r->l.have_cpu_slab)
+	if (r->l.have_sheaves && !r->l.have_barn)
+		out->note = "the nodes' sheaf barns are not known: an object cached there shows as allocated";
+	else if (!r->l.have_cpu_slab && !r->l.have_sheaves)
 		out->note = "the CPUs' freelists are not readable: an object on one shows as allocated";
 }
 
@@ -394,4 +460,125 @@ slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t 
 	}
 	out->offset = addr - out->start;
 	object_state(r, &s, slab_addr, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* The census of every slab */
+
+/* How many objects a freelist holds; -1 if it leaves the slab or loops,
+ * -2 if the dump lacks the slab's memory. */
+static int64_t
+freelist_length(struct slab_reader *r, const struct slab_span *s, uint64_t first)
+{
+	int64_t n = 0;
+	for (uint64_t p = first; p; n++) {
+		if ((uint64_t)n > s->nobjects || !object_start(s, p))
+			return -1;
+		if (next_free(r, s->c, p, &p) == WALK_MISSING)
+			return -2;
+	}
+	return n;
+}
+
+static struct vmmap_slab_cache *
+census_entry(struct slab_census *cs, const struct cache *c)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->caches[i].addr == c->addr)
+			return &cs->caches[i];
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? cs->cap * 2 : 64;
+		struct vmmap_slab_cache *v = realloc(cs->caches, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		cs->caches = v;
+		cs->cap = cap;
+	}
+	struct vmmap_slab_cache *e = &cs->caches[cs->n++];
+	*e = (struct vmmap_slab_cache){ .addr = c->addr, .name = c->name, .object_size = c->object_size,
+					 .slot_size = c->size };
+	return e;
+}
+
+bool
+slab_census_add(struct slab_reader *r, uint64_t head_pfn, uint64_t slab_addr, int order,
+		struct slab_census *cs)
+{
+	uint64_t cache_addr, freelist;
+	const struct cache *c;
+	if (order < 0 || order > 10 || !read_u64(r, slab_addr + r->l.slab_cache, &cache_addr) ||
+	    !(c = cache_at(r, cache_addr)) || !read_u64(r, slab_addr + r->l.slab_freelist, &freelist)) {
+		cs->unreadable++;
+		return true;
+	}
+	struct vmmap_slab_cache *e = census_entry(cs, c);
+	if (!e)
+		return false;
+	struct slab_span s = { r->page_offset_base + head_pfn * PAGE_SIZE, (PAGE_SIZE << order) / c->size, c };
+	int64_t free = freelist_length(r, &s, freelist);
+	e->slabs++;
+	e->objects += s.nobjects;
+	e->order = (unsigned)order;
+	if (free == -2)
+		e->missing++;
+	else if (free < 0)
+		e->corrupt++;
+	else
+		e->free += (uint64_t)free;
+	return true;
+}
+
+/* Free objects of the slabs on a cache's node partial lists: what
+ * /proc/slabinfo counts free (mm/slub.c, count_partial()). */
+static void
+census_partial(struct slab_reader *r, struct vmmap_slab_cache *e, uint64_t page_struct_size)
+{
+	const struct cache *c = cache_at(r, e->addr);
+	for (unsigned nid = 0; c && nid < 64; nid++) {
+		uint64_t node, head, pos;
+		if (!read_u64(r, e->addr + r->l.node + nid * r->l.node_stride, &node) || !node)
+			break;
+		if (!read_u64(r, node + r->l.node_partial, &head))
+			break;
+		uint64_t list = node + r->l.node_partial;
+		for (uint64_t steps = 0; head != list && steps < (1u << 20); steps++, head = pos) {
+			uint64_t slab = head - r->l.slab_list, freelist;
+			if (!read_u64(r, head, &pos) || !read_u64(r, slab + r->l.slab_freelist, &freelist))
+				break;
+			/* the slab's pfn from its struct page's place in vmemmap */
+			uint64_t pfn = (slab - r->vmemmap) / page_struct_size;
+			struct slab_span s = { r->page_offset_base + pfn * PAGE_SIZE,
+					       (PAGE_SIZE << e->order) / c->size, c };
+			int64_t free = freelist_length(r, &s, freelist);
+			if (free > 0)
+				e->free_partial += (uint64_t)free;
+		}
+	}
+}
+
+void
+slab_census_finish(struct slab_reader *r, struct slab_census *cs, uint64_t vmemmap,
+		   uint64_t page_struct_size)
+{
+	r->vmemmap = vmemmap;
+	for (size_t i = 0; i < cs->n; i++) {
+		struct vmmap_slab_cache *e = &cs->caches[i];
+		if (r->l.have_nodes && page_struct_size)
+			census_partial(r, e, page_struct_size);
+		const struct cache *c = cache_at(r, e->addr);
+		if (!c || !r->l.have_cpu_slab)
+			continue;
+		for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
+			uint64_t kcc = c->cpu_slab + r->cpu_offset[cpu], slab, freelist;
+			if (!read_u64(r, kcc + r->l.cpu_slab_slab, &slab) || !slab ||
+			    !read_u64(r, kcc + r->l.cpu_freelist, &freelist))
+				continue;
+			uint64_t pfn = (slab - vmemmap) / page_struct_size;
+			struct slab_span s = { r->page_offset_base + pfn * PAGE_SIZE,
+					       (PAGE_SIZE << e->order) / c->size, c };
+			int64_t free = freelist_length(r, &s, freelist);
+			if (free > 0)
+				e->free_percpu += (uint64_t)free;
+		}
+	}
 }

@@ -27,4 +27,18 @@ void slab_reader_destroy(struct slab_reader *r);
 void slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t slab_addr,
 		   int order, struct vmmap_object *out);
 
+/* Every slab counted by cache: a census like /proc/slabinfo. */
+struct slab_census {
+	struct vmmap_slab_cache *caches;
+	size_t n, cap;
+	uint64_t unreadable;		/* slabs whose cache could not be read */
+};
+/* Count one slab (first page head_pfn, struct slab at slab_addr);
+ * false only without memory. */
+bool slab_census_add(struct slab_reader *r, uint64_t head_pfn, uint64_t slab_addr, int order,
+		     struct slab_census *cs);
+/* The node partial lists and the CPUs' freelists, once every slab is in. */
+void slab_census_finish(struct slab_reader *r, struct slab_census *cs, uint64_t vmemmap,
+			uint64_t page_struct_size);
+
 #endif

@@ -8,6 +8,14 @@ that object size and slab size (pages per slab). Slab merging makes a
 cache show under another's name (UNIX sockets as "signal_cache" or
 "PING"): slabinfo lists the merged cache, which is the one checked.
 
+Then `vmmap slabs`, the census of every slab in the dump, against the
+same /proc/slabinfo: per cache, the objects (num_objs) and the free
+objects on the nodes' partial lists (num_objs - active_objs: what SLUB's
+slabinfo calls free) must be the guest's, but for caches that changed
+while the guest captured (its own /proc readers: dentries, inodes):
+at least 90% of the caches agree exactly, and no freelist is corrupt (a
+wrong decoding of the hardened freelist pointers corrupts them all).
+
 usage: check-objects.py VMMAP DUMP GUEST_DIR [--label L]
 """
 import json
@@ -33,7 +41,8 @@ def slabinfo(guest):
     for line in open(os.path.join(guest, "slabinfo.txt")):
         w = line.split()
         if len(w) > 5 and not line.startswith("#") and w[0] != "slabinfo":
-            caches[w[0]] = {"objsize": int(w[3]), "objperslab": int(w[4]),
+            caches[w[0]] = {"active_objs": int(w[1]), "num_objs": int(w[2]),
+                            "objsize": int(w[3]), "objperslab": int(w[4]),
                             "pagesperslab": int(w[5])}
     return caches
 
@@ -68,9 +77,39 @@ def main():
         failed += not ok
         print("%s %d - %s: %s socket 0x%x: %s object of %s (slabinfo: %s)" % (
             "ok" if ok else "not ok", n, label, kind, addr, o.get("state"), o.get("cache"),
-            c or "no such cache"))
+            {k: c[k] for k in ("objsize", "pagesperslab")} if c else "no such cache"))
+    n += 1
+    failed += check_census(vmmap, dump, caches, label, n)
     print("1..%d" % n)
     return 1 if failed else 0
+
+
+def check_census(vmmap, dump, slabinfo_caches, label, n):
+    out = subprocess.run([vmmap, "slabs", dump, "--json"], capture_output=True, text=True,
+                         timeout=300)
+    if out.returncode != 0:
+        print("not ok %d - %s: vmmap slabs failed: %s" % (n, label, out.stderr.strip()))
+        return 1
+    mine = {c["name"]: c for c in json.loads(out.stdout)["caches"]}
+    compared = objects_same = free_same = 0
+    differ = []
+    for name, c in slabinfo_caches.items():
+        m = mine.get(name)
+        if c["num_objs"] == 0 and not m:
+            continue
+        compared += 1
+        objects_same += bool(m and m["objects"] == c["num_objs"])
+        free_same += bool(m and m["free_partial"] == c["num_objs"] - c["active_objs"])
+        if not (m and m["objects"] == c["num_objs"]):
+            differ.append(name)
+    corrupt = sum(m["corrupt"] for m in mine.values())
+    ok = (compared > 20 and objects_same >= 0.9 * compared and free_same >= 0.9 * compared and
+          corrupt == 0)
+    print("%s %d - %s: vmmap slabs against /proc/slabinfo: of %d caches, %d with the same "
+          "objects, %d with the same free objects on partial lists; %d corrupt freelists "
+          "(objects differ: %s)" % ("ok" if ok else "not ok", n, label, compared, objects_same,
+                                    free_same, corrupt, ", ".join(differ[:6])))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -390,6 +390,25 @@ struct vmmap_object {
 	const char *note;		/* why unknown, or what was not walked */
 };
 
+/* A census of every slab in the dump, by cache, like /proc/slabinfo. */
+struct vmmap_slab_cache {
+	uint64_t addr;			/* its struct kmem_cache */
+	const char *name;		/* points into the map */
+	uint64_t object_size, slot_size;
+	unsigned order;			/* of its slabs (the last seen) */
+	uint64_t slabs, objects;
+	uint64_t free;			/* on the slabs' own freelists */
+	uint64_t free_partial;		/* of those, on the nodes' partial lists */
+	uint64_t free_percpu;		/* on the CPUs' freelists */
+	uint64_t corrupt;		/* slabs whose freelist is corrupt */
+	uint64_t missing;		/* slabs whose memory the dump lacks */
+};
+/* Every slab page of the dump (from the page state) counted by cache;
+ * *caches is malloc()ed, sorted by name. VMMAP_ERROR_NOT_FOUND with the
+ * reason when the dump has no page keys or no BTF. */
+struct vmmap_error *vmmap_map_slab_caches(struct vmmap_map *map, struct vmmap_slab_cache **caches,
+					  size_t *n);
+
 /* ------------------------------------------------------------------ */
 /* Annotation of one address */
 
