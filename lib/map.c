@@ -14,6 +14,7 @@
 #include "facts.h"
 #include "map.h"
 #include "page.h"
+#include "modsyms.h"
 #include "slab.h"
 #include "types.h"
 #include "special.h"
@@ -48,6 +49,7 @@ vmmap_map_destroy(struct vmmap_map *map)
 	if (!map)
 		return;
 	slab_reader_destroy(map->slabs);
+	modsyms_destroy(map->modsyms);
 	types_destroy(map->types);
 	page_decoder_destroy(map->pages);
 	pthread_mutex_destroy(&map->page_lock);
@@ -268,12 +270,39 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 	vmmap_error_destroy(err);
 }
 
+/* Under page_lock: the dump's types, read on first use. */
+static const struct kernel_types *
+kernel_types(struct vmmap_map *map)
+{
+	if (!map->ident_tried) {
+		map->ident_tried = true;
+		map->types = types_from_btf(map->kr, map->ident_why, sizeof(map->ident_why));
+		if (map->types)
+			map->slabs = slab_reader_new(map->kr, map->types, map->k.page_offset_base.value,
+						     map->ident_why, sizeof(map->ident_why));
+		if (map->types && map->modules.n)
+			map->modsyms = modsyms_load(map->kr, map->types, &map->modules,
+						    map->modsyms_why, sizeof(map->modsyms_why));
+	}
+	return map->types;
+}
+
 static void
 annotate_module(struct vmmap_map *map, struct vmmap_annotation *a)
 {
 	if (a->region != map->modules_region)
 		return;
-	a->module = modules_find(&map->modules, a->address, &a->module_offset);
+	const struct module_range *r = modules_range_of(&map->modules, a->address);
+	if (!r)
+		return;
+	a->module = map->modules.names[r->module];
+	a->module_offset = a->address - r->start;
+	pthread_mutex_lock(&map->page_lock);
+	kernel_types(map);
+	if (map->modsyms)
+		a->module_symbol = modsyms_find(map->modsyms, r->module, a->address,
+						&a->module_symbol_offset);
+	pthread_mutex_unlock(&map->page_lock);
 }
 
 static void
@@ -370,13 +399,7 @@ annotate_page(struct vmmap_map *map, struct vmmap_annotation *a)
 static struct slab_reader *
 slab_reader(struct vmmap_map *map)
 {
-	if (!map->ident_tried) {
-		map->ident_tried = true;
-		map->types = types_from_btf(map->kr, map->ident_why, sizeof(map->ident_why));
-		if (map->types)
-			map->slabs = slab_reader_new(map->kr, map->types, map->k.page_offset_base.value,
-						     map->ident_why, sizeof(map->ident_why));
-	}
+	kernel_types(map);
 	return map->slabs;
 }
 

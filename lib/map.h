@@ -40,7 +40,9 @@ struct vmmap_map {
 	bool ident_tried;
 	struct kernel_types *types;
 	struct slab_reader *slabs;
+	struct module_symbols *modsyms;
 	char ident_why[160];
+	char modsyms_why[160];
 };
 
 /* The first region of this kind, or NULL. */

@@ -173,11 +173,14 @@ modules_load(struct kernel *kr, uint64_t lo, uint64_t hi, struct module_list *ou
 		return NULL;
 	}
 	out->names = calloc(n, sizeof(*out->names));
-	if (!out->names) {
+	out->structs = calloc(n, sizeof(*out->structs));
+	if (!out->names || !out->structs) {
 		free(mods);
+		modules_fini(out);
 		return &vmmap_enomem;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
+		out->structs[i] = mods[i].addr;
 		memcpy(out->names[i], mods[i].bytes + MODULE_NAME_OFFSET, MODULE_NAME_LEN);
 		out->names[i][MODULE_NAME_LEN - 1] = '\0';
 		for (size_t j = 0; j < noff && !err; j++) {
@@ -199,6 +202,7 @@ void
 modules_fini(struct module_list *ml)
 {
 	free(ml->names);
+	free(ml->structs);
 	free(ml->ranges);
 	memset(ml, 0, sizeof(*ml));
 }

@@ -18,6 +18,7 @@ struct module_range {
 
 struct module_list {
 	char (*names)[MODULE_NAME_LEN];
+	uint64_t *structs;	/* each module's struct module */
 	size_t n;
 	struct module_range *ranges;
 	size_t nranges;

@@ -364,6 +364,14 @@ format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 		tag_str(&t, a->symbol);
 		tag_str(&t, "+");
 		tag_hex(&t, a->symbol_offset);
+	} else if (a->module && a->module_symbol) {
+		tag_str(&t, ":");
+		tag_str(&t, a->module_symbol);
+		tag_str(&t, "+");
+		tag_hex(&t, a->module_symbol_offset);
+		tag_str(&t, " [");
+		tag_str(&t, a->module);
+		tag_str(&t, "]");
 	} else if (a->module) {
 		tag_str(&t, ":[");
 		tag_str(&t, a->module);
@@ -506,6 +514,13 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 	if (a->module) {
 		fprintf(f, "\"module\":");
 		vmmap_print_json_string(a->module, f);
+		fputc(',', f);
+	}
+	if (a->module_symbol) {
+		char sym[200];
+		snprintf(sym, sizeof(sym), "%s+0x%" PRIx64, a->module_symbol, a->module_symbol_offset);
+		fprintf(f, "\"module_symbol\":");
+		vmmap_print_json_string(sym, f);
 		fputc(',', f);
 	}
 	if (a->mapped >= 0)

@@ -462,6 +462,10 @@ struct vmmap_annotation {
 	 * BTF; not with VMMAP_ANNOTATE_NO_PHYS or VMMAP_ANNOTATE_NO_PAGE. */
 	bool have_object;
 	struct vmmap_object object;
+	/* In a module: its symbol at or below the address, from the
+	 * module's own kallsyms (located with the dump's BTF), or NULL. */
+	const char *module_symbol;
+	uint64_t module_symbol_offset;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
 #define VMMAP_ACCESS_RW 0x1		/* writable */

@@ -493,6 +493,12 @@ Map_lookup(MapObject *self, PyObject *arg)
 		PyDict_SetItemString(d, "module", m);
 		Py_XDECREF(m);
 	}
+	if (a.module_symbol &&
+	    !set_item(d, "module_symbol", Py_BuildValue("(sK)", a.module_symbol,
+							(unsigned long long)a.module_symbol_offset))) {
+		Py_DECREF(d);
+		return NULL;
+	}
 	if (a.mapped >= 0)
 		PyDict_SetItemString(d, "mapped", a.mapped ? Py_True : Py_False);
 	if (a.in_dump >= 0)

@@ -281,6 +281,11 @@ def test_page_state():
           v.page.pfn == slab.pfn and v.struct_page_offset == 8,
           "Annotation.page of a slab page's address and of its struct page (%s)" % slab)
     check(m.page(1 << 40).status == "no-struct-page", "Map.page of a pfn past RAM")
+    # tun_net_open at 0xffffffffc05f7000 in the guest's /proc/kallsyms (kview.txt)
+    t = m.lookup(0xffffffffc05f7010)
+    check(t.module == "tun" and t.module_symbol == "tun_net_open" and t.module_symbol_offset == 0x10
+          and t.tag() == "modules:tun_net_open+0x10 [tun]",
+          "Annotation.module_symbol from the module's kallsyms: %s" % t.tag())
     free_pfn = next(p.pfn for p in pages if p.free and p.block_pfn != p.pfn)
     f = m.lookup(m.kernel.page_offset_base + free_pfn * 4096)
     line = "%016x\n" % f.address

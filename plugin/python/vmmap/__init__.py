@@ -158,7 +158,8 @@ class Annotation:
     __slots__ = ("address", "region", "offset", "phys", "pfn", "symbol",
                  "symbol_offset", "module", "module_offset", "special", "errno",
                  "mapped", "in_dump", "page_size", "rw", "nx", "global_", "page",
-                 "struct_page_offset", "object")
+                 "struct_page_offset", "object", "module_symbol",
+                 "module_symbol_offset")
 
     def __init__(self, d):
         self.address = d["address"]
@@ -168,6 +169,8 @@ class Annotation:
         self.pfn = d.get("pfn")
         self.symbol, self.symbol_offset = d.get("symbol", (None, None))
         self.module, self.module_offset = d.get("module", (None, None))
+        # the module's own symbol at or below the address (its kallsyms)
+        self.module_symbol, self.module_symbol_offset = d.get("module_symbol", (None, None))
         # a value that is no pointer: "ERR_PTR" (errno set), "NULL",
         # "LIST_POISON1", "POISON_FREE", ...; else None
         self.special = d.get("special")
@@ -202,6 +205,9 @@ class Annotation:
             return self.special
         if self.symbol:
             tag = "%s:%s+0x%x" % (self.region.name, self.symbol, self.symbol_offset)
+        elif self.module and self.module_symbol:
+            tag = "%s:%s+0x%x [%s]" % (self.region.name, self.module_symbol,
+                                       self.module_symbol_offset, self.module)
         elif self.module:
             tag = "%s:[%s]+0x%x" % (self.region.name, self.module, self.module_offset)
         else:

@@ -69,6 +69,8 @@ class Annotation:
     symbol_offset: Optional[int]
     module: Optional[str]
     module_offset: Optional[int]
+    module_symbol: Optional[str]
+    module_symbol_offset: Optional[int]
     page_size: Optional[int]
     rw: Optional[bool]
     nx: Optional[bool]
