@@ -17,6 +17,7 @@
 #include "modsyms.h"
 #include "slab.h"
 #include "types.h"
+#include "vmalloc.h"
 #include "special.h"
 #include "vmcoreinfo.h"
 
@@ -50,6 +51,7 @@ vmmap_map_destroy(struct vmmap_map *map)
 		return;
 	slab_reader_destroy(map->slabs);
 	modsyms_destroy(map->modsyms);
+	vmalloc_reader_destroy(map->vmallocs);
 	types_destroy(map->types);
 	page_decoder_destroy(map->pages);
 	pthread_mutex_destroy(&map->page_lock);
@@ -283,6 +285,9 @@ kernel_types(struct vmmap_map *map)
 		if (map->types && map->modules.n)
 			map->modsyms = modsyms_load(map->kr, map->types, &map->modules,
 						    map->modsyms_why, sizeof(map->modsyms_why));
+		if (map->types)
+			map->vmallocs = vmalloc_reader_new(map->kr, map->types, map->vmalloc_why,
+							   sizeof(map->vmalloc_why));
 	}
 	return map->types;
 }
@@ -465,6 +470,26 @@ vmmap_map_slab_caches(struct vmmap_map *map, struct vmmap_slab_cache **caches, s
 	return NULL;
 }
 
+/* The vmalloc area an address in vmalloc or module space is in, and
+ * the symbol of its caller. */
+static void
+annotate_vmalloc(struct vmmap_map *map, struct vmmap_annotation *a)
+{
+	if (a->region->kind != VMMAP_REGION_VMALLOC && a->region != map->modules_region)
+		return;
+	pthread_mutex_lock(&map->page_lock);
+	kernel_types(map);
+	a->have_vmalloc = map->vmallocs && vmalloc_find(map->vmallocs, a->address, &a->vmalloc);
+	pthread_mutex_unlock(&map->page_lock);
+	if (!a->have_vmalloc || !a->vmalloc.have_vm)
+		return;
+	const struct symtab_entry *e = symtab_by_addr(&map->kr->syms, a->vmalloc.caller);
+	if (e && x86_64_in_kernel_image(e->addr) && (!map->have_end || a->vmalloc.caller < map->end_addr)) {
+		a->vmalloc.caller_symbol = symtab_name(&map->kr->syms, e);
+		a->vmalloc.caller_offset = a->vmalloc.caller - e->addr;
+	}
+}
+
 /* The slab object an address in a slab page is in. */
 static void
 annotate_object(struct vmmap_map *map, struct vmmap_annotation *a)
@@ -507,8 +532,10 @@ annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_anno
 	annotate_module(map, a);
 	if (!(flags & VMMAP_ANNOTATE_NO_PAGE))
 		annotate_page(map, a);
-	if (!(flags & (VMMAP_ANNOTATE_NO_PAGE | VMMAP_ANNOTATE_NO_PHYS)))
+	if (!(flags & (VMMAP_ANNOTATE_NO_PAGE | VMMAP_ANNOTATE_NO_PHYS))) {
 		annotate_object(map, a);
+		annotate_vmalloc(map, a);
+	}
 }
 
 struct vmmap_error *

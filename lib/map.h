@@ -41,6 +41,8 @@ struct vmmap_map {
 	struct kernel_types *types;
 	struct slab_reader *slabs;
 	struct module_symbols *modsyms;
+	struct vmalloc_reader *vmallocs;
+	char vmalloc_why[160];
 	char ident_why[160];
 	char modsyms_why[160];
 };

@@ -453,6 +453,52 @@ print_object_json(const struct vmmap_object *o, FILE *f)
 	fprintf(f, "},");
 }
 
+/* "vmalloc area 0x...-0x... (20 KB, vmap, 4 pages) by irq_init_percpu_irqstack+0x12b" */
+static void
+print_vmalloc_text(const struct vmmap_vmalloc_area *v, FILE *f)
+{
+	char size[32];
+	vmmap_format_size(v->end - v->start, size, sizeof(size));
+	fprintf(f, "%18svmalloc area 0x%" PRIx64 "-0x%" PRIx64 " (%s", "", v->start, v->end, size);
+	if (v->have_vm) {
+		if (v->kind)
+			fprintf(f, ", %s", v->kind);
+		if (v->nr_pages)
+			fprintf(f, ", %" PRIu64 " pages", v->nr_pages);
+		if (v->phys_addr)
+			fprintf(f, ", phys 0x%" PRIx64, v->phys_addr);
+		fprintf(f, ")");
+		if (v->caller_symbol)
+			fprintf(f, " by %s+0x%" PRIx64, v->caller_symbol, v->caller_offset);
+		else
+			fprintf(f, " by 0x%" PRIx64, v->caller);
+	} else {
+		fprintf(f, ", no vm_struct)");
+	}
+	fputc('\n', f);
+}
+
+static void
+print_vmalloc_json(const struct vmmap_vmalloc_area *v, FILE *f)
+{
+	fprintf(f, "\"vmalloc\":{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64 "\"", v->start, v->end);
+	if (v->have_vm) {
+		fprintf(f, ",\"flags\":\"0x%" PRIx64 "\",\"nr_pages\":%" PRIu64 ",\"caller\":\"0x%" PRIx64 "\"",
+			v->flags, v->nr_pages, v->caller);
+		if (v->kind)
+			fprintf(f, ",\"kind\":\"%s\"", v->kind);
+		if (v->phys_addr)
+			fprintf(f, ",\"phys_addr\":\"0x%" PRIx64 "\"", v->phys_addr);
+		if (v->caller_symbol) {
+			char sym[200];
+			snprintf(sym, sizeof(sym), "%s+0x%" PRIx64, v->caller_symbol, v->caller_offset);
+			fprintf(f, ",\"caller_symbol\":");
+			vmmap_print_json_string(sym, f);
+		}
+	}
+	fprintf(f, "},");
+}
+
 void
 vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 {
@@ -491,6 +537,8 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 	}
 	if (a->have_object)
 		print_object_text(&a->object, f);
+	if (a->have_vmalloc)
+		print_vmalloc_text(&a->vmalloc, f);
 }
 
 void
@@ -550,5 +598,7 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 	}
 	if (a->have_object)
 		print_object_json(&a->object, f);
+	if (a->have_vmalloc)
+		print_vmalloc_json(&a->vmalloc, f);
 	fprintf(f, "\"exact\":%s}", a->region->exact ? "true" : "false");
 }

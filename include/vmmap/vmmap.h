@@ -390,6 +390,18 @@ struct vmmap_object {
 	const char *note;		/* why unknown, or what was not walked */
 };
 
+/* The vmalloc area (a busy vmap_area) an address is in. */
+struct vmmap_vmalloc_area {
+	uint64_t start, end;		/* [start, end), with the guard page */
+	bool have_vm;			/* a vm_struct describes it: */
+	uint64_t flags;			/* VM_* */
+	const char *kind;		/* "vmalloc", "ioremap", "vmap", "user", or NULL */
+	uint64_t nr_pages, phys_addr;
+	uint64_t caller;		/* who allocated it */
+	const char *caller_symbol;	/* its kernel symbol, or NULL */
+	uint64_t caller_offset;
+};
+
 /* A census of every slab in the dump, by cache, like /proc/slabinfo. */
 struct vmmap_slab_cache {
 	uint64_t addr;			/* its struct kmem_cache */
@@ -466,6 +478,10 @@ struct vmmap_annotation {
 	 * module's own kallsyms (located with the dump's BTF), or NULL. */
 	const char *module_symbol;
 	uint64_t module_symbol_offset;
+	/* In vmalloc or module space: the busy area holding the address
+	 * (not with VMMAP_ANNOTATE_NO_PHYS or VMMAP_ANNOTATE_NO_PAGE). */
+	bool have_vmalloc;
+	struct vmmap_vmalloc_area vmalloc;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
 #define VMMAP_ACCESS_RW 0x1		/* writable */

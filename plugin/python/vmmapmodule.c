@@ -535,6 +535,23 @@ Map_lookup(MapObject *self, PyObject *arg)
 			return NULL;
 		}
 	}
+	if (a.have_vmalloc) {
+		const struct vmmap_vmalloc_area *v = &a.vmalloc;
+		if (!set_item(d, "vmalloc", Py_BuildValue("{s:K,s:K,s:O,s:K,s:z,s:K,s:K,s:K,s:z,s:K}",
+							  "start", (unsigned long long)v->start,
+							  "end", (unsigned long long)v->end,
+							  "have_vm", v->have_vm ? Py_True : Py_False,
+							  "flags", (unsigned long long)v->flags,
+							  "kind", v->kind,
+							  "nr_pages", (unsigned long long)v->nr_pages,
+							  "phys_addr", (unsigned long long)v->phys_addr,
+							  "caller", (unsigned long long)v->caller,
+							  "caller_symbol", v->caller_symbol,
+							  "caller_offset", (unsigned long long)v->caller_offset))) {
+			Py_DECREF(d);
+			return NULL;
+		}
+	}
 	if (a.special) {
 		PyObject *sp = PyUnicode_FromString(a.special);
 		PyDict_SetItemString(d, "special", sp);

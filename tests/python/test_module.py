@@ -283,6 +283,12 @@ def test_page_state():
     check(m.page(1 << 40).status == "no-struct-page", "Map.page of a pfn past RAM")
     # tun_net_open at 0xffffffffc05f7000 in the guest's /proc/kallsyms (kview.txt)
     t = m.lookup(0xffffffffc05f7010)
+    # the first vmalloc area of the guest's /proc/vmallocinfo (deb6.1)
+    v = m.lookup(m.kernel.vmalloc_base + 0x100).vmalloc
+    first = open(os.path.join(os.path.dirname(real_truth), "guest", "vmallocinfo.txt")).readline().split()
+    check(v is not None and "0x%x-0x%x" % (v.start, v.end) == first[0] and
+          "%s+0x%x" % (v.caller_symbol, v.caller_offset) == first[2].split("/")[0],
+          "Annotation.vmalloc: %s, as /proc/vmallocinfo: %s" % (v, " ".join(first[:3])))
     check(t.module == "tun" and t.module_symbol == "tun_net_open" and t.module_symbol_offset == 0x10
           and t.tag() == "modules:tun_net_open+0x10 [tun]",
           "Annotation.module_symbol from the module's kallsyms: %s" % t.tag())

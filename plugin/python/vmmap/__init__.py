@@ -147,6 +147,31 @@ class Object:
         return "Object(%s)" % self
 
 
+class VmallocArea:
+    """The vmalloc area (busy vmap_area) an address is in: start, end
+    (exclusive, with the guard page), and when a vm_struct describes it:
+    kind ("vmalloc", "ioremap", "vmap", "user" or None), flags, nr_pages,
+    phys_addr, caller and caller_symbol/caller_offset (who allocated it)."""
+
+    __slots__ = ("start", "end", "have_vm", "flags", "kind", "nr_pages", "phys_addr",
+                 "caller", "caller_symbol", "caller_offset")
+
+    def __init__(self, d):
+        for k in self.__slots__:
+            setattr(self, k, d.get(k))
+
+    def __str__(self):
+        s = "vmalloc area 0x%x-0x%x" % (self.start, self.end)
+        if self.have_vm:
+            s += " (%s)" % (self.kind or "?")
+            s += " by %s+0x%x" % (self.caller_symbol, self.caller_offset) if self.caller_symbol \
+                else " by 0x%x" % self.caller
+        return s
+
+    def __repr__(self):
+        return "VmallocArea(%s)" % self
+
+
 class Annotation:
     """What vmmap knows about one address.
 
@@ -159,7 +184,7 @@ class Annotation:
                  "symbol_offset", "module", "module_offset", "special", "errno",
                  "mapped", "in_dump", "page_size", "rw", "nx", "global_", "page",
                  "struct_page_offset", "object", "module_symbol",
-                 "module_symbol_offset")
+                 "module_symbol_offset", "vmalloc")
 
     def __init__(self, d):
         self.address = d["address"]
@@ -191,6 +216,8 @@ class Annotation:
         self.struct_page_offset = d.get("struct_page_offset")
         # the slab Object the address is in (from the dump's BTF), or None
         self.object = Object(d["object"]) if "object" in d else None
+        # the VmallocArea the address is in (vmalloc and module space)
+        self.vmalloc = VmallocArea(d["vmalloc"]) if "vmalloc" in d else None
 
     def tag(self):
         """The short form the CLI's annotate prints: region+0x10,

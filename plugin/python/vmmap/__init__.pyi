@@ -55,6 +55,18 @@ class Object:
     state: str
     note: Optional[str]
 
+class VmallocArea:
+    start: int
+    end: int
+    have_vm: bool
+    flags: int
+    kind: Optional[str]
+    nr_pages: int
+    phys_addr: int
+    caller: int
+    caller_symbol: Optional[str]
+    caller_offset: int
+
 class Annotation:
     address: int
     region: Region
@@ -78,6 +90,7 @@ class Annotation:
     page: Optional[Page]
     struct_page_offset: Optional[int]
     object: Optional[Object]
+    vmalloc: Optional[VmallocArea]
     def tag(self) -> str: ...
 
 class Kernel:
