@@ -8,6 +8,7 @@
  *   vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N]
  *   vmmap page DUMP PFN[-PFN]... [--vmlinux FILE] [--json]
  *   vmmap slabs DUMP... [--json|--jsonl] [-j N]
+ *   vmmap tasks DUMP... [--json|--jsonl] [-j N]
  * Exit status: 0 ok, 1 bad input (in a batch: any dump failed), 2 usage.
  * Uses the public API only.
  */
@@ -77,6 +78,7 @@ usage(FILE *f)
 		"       vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N] [--mapped]\n"
 		"       vmmap page DUMP PFN[-PFN]... [--vmlinux FILE] [--json]   (hex page frame numbers)\n"
 		"       vmmap slabs DUMP... [--json|--jsonl] [-j N]   (every slab, by cache)\n"
+		"       vmmap tasks DUMP... [--json|--jsonl] [-j N]   (every thread)\n"
 		"       vmmap --help | --version\n"
 		"batch options: --jsonl (one JSON object per dump per line), -j N (N dumps\n"
 		"at once), --timeout SECONDS (per dump). A dump whose name is a hex number\n"
@@ -439,6 +441,36 @@ cmd_slabs(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 	return NULL;
 }
 
+static struct vmmap_error *
+cmd_tasks(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
+{
+	(void)o;
+	const struct vmmap_task *t;
+	size_t n;
+	struct vmmap_error *err = vmmap_map_tasks(map, &t, &n);
+	if (err)
+		return err;
+	if (json)
+		fprintf(out, "{\"tasks\":[");
+	else
+		fprintf(out, "%8s %8s %-16s %-18s %s\n", "PID", "TGID", "COMM", "TASK", "STACK");
+	for (size_t i = 0; i < n; i++) {
+		if (json) {
+			fprintf(out, "%s{\"pid\":%d,\"tgid\":%d,\"comm\":", i ? "," : "", t[i].pid,
+				t[i].tgid);
+			vmmap_print_json_string(t[i].comm, out);
+			fprintf(out, ",\"task_struct\":\"0x%llx\",\"stack\":\"0x%llx\"}",
+				(unsigned long long)t[i].task_struct, (unsigned long long)t[i].stack);
+		} else {
+			fprintf(out, "%8d %8d %-16s %016llx   %016llx\n", t[i].pid, t[i].tgid, t[i].comm,
+				(unsigned long long)t[i].task_struct, (unsigned long long)t[i].stack);
+		}
+	}
+	if (json)
+		fprintf(out, "]}\n");
+	return NULL;
+}
+
 static const struct command commands[] = {
 	{ "map", cmd_map },
 	{ "addr", cmd_addr },
@@ -446,6 +478,7 @@ static const struct command commands[] = {
 	{ "scan", cmd_scan },
 	{ "page", cmd_page },
 	{ "slabs", cmd_slabs },
+	{ "tasks", cmd_tasks },
 };
 
 /* ------------------------------------------------------------------ */

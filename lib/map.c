@@ -16,6 +16,7 @@
 #include "page.h"
 #include "modsyms.h"
 #include "slab.h"
+#include "tasks.h"
 #include "types.h"
 #include "vmalloc.h"
 #include "special.h"
@@ -52,6 +53,7 @@ vmmap_map_destroy(struct vmmap_map *map)
 	slab_reader_destroy(map->slabs);
 	modsyms_destroy(map->modsyms);
 	vmalloc_reader_destroy(map->vmallocs);
+	tasks_destroy(map->tasks);
 	types_destroy(map->types);
 	page_decoder_destroy(map->pages);
 	pthread_mutex_destroy(&map->page_lock);
@@ -470,6 +472,51 @@ vmmap_map_slab_caches(struct vmmap_map *map, struct vmmap_slab_cache **caches, s
 	return NULL;
 }
 
+/* Under page_lock: every task, listed on first use. THREAD_SIZE is
+ * 16 KiB on x86_64 since 3.15, doubled under KASAN
+ * (arch/x86/include/asm/page_64_types.h). */
+static struct task_list *
+task_list(struct vmmap_map *map)
+{
+	if (!map->tasks_tried) {
+		map->tasks_tried = true;
+		if (!kernel_types(map))
+			snprintf(map->tasks_why, sizeof(map->tasks_why), "%s", map->ident_why);
+		else
+			map->tasks = tasks_load(map->kr, map->types,
+						16384ULL << (map->k.kasan.value ? 1 : 0),
+						map->tasks_why, sizeof(map->tasks_why));
+	}
+	return map->tasks;
+}
+
+struct vmmap_error *
+vmmap_map_tasks(struct vmmap_map *map, const struct vmmap_task **tasks, size_t *n)
+{
+	if (!map || !tasks || !n)
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no map");
+	pthread_mutex_lock(&map->page_lock);
+	struct task_list *tl = task_list(map);
+	pthread_mutex_unlock(&map->page_lock);
+	if (!tl)
+		return vmmap_error_format(VMMAP_ERROR_NOT_FOUND, "no task list: %s", map->tasks_why);
+	*tasks = tasks_get(tl, 0);
+	*n = tasks_count(tl);
+	return NULL;
+}
+
+/* The task whose stack or task_struct an address is in. */
+static void
+annotate_task(struct vmmap_map *map, struct vmmap_annotation *a)
+{
+	if (a->region->kind != VMMAP_REGION_DIRECT_MAP && a->region->kind != VMMAP_REGION_VMALLOC)
+		return;
+	pthread_mutex_lock(&map->page_lock);
+	struct task_list *tl = task_list(map);
+	a->have_task = tl && tasks_find(tl, a->address, &a->task);
+	pthread_mutex_unlock(&map->page_lock);
+}
+
 /* The vmalloc area an address in vmalloc or module space is in, and
  * the symbol of its caller. */
 static void
@@ -535,6 +582,7 @@ annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_anno
 	if (!(flags & (VMMAP_ANNOTATE_NO_PAGE | VMMAP_ANNOTATE_NO_PHYS))) {
 		annotate_object(map, a);
 		annotate_vmalloc(map, a);
+		annotate_task(map, a);
 	}
 }
 

@@ -42,6 +42,9 @@ struct vmmap_map {
 	struct slab_reader *slabs;
 	struct module_symbols *modsyms;
 	struct vmalloc_reader *vmallocs;
+	bool tasks_tried;
+	struct task_list *tasks;
+	char tasks_why[160];
 	char vmalloc_why[160];
 	char ident_why[160];
 	char modsyms_why[160];

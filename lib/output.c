@@ -539,6 +539,9 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 		print_object_text(&a->object, f);
 	if (a->have_vmalloc)
 		print_vmalloc_text(&a->vmalloc, f);
+	if (a->have_task)
+		fprintf(f, "%18s%s+0x%" PRIx64 " of pid %d (%s)\n", "", a->task.what, a->task.offset,
+			a->task.task->pid, a->task.task->comm);
 }
 
 void
@@ -600,5 +603,11 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 		print_object_json(&a->object, f);
 	if (a->have_vmalloc)
 		print_vmalloc_json(&a->vmalloc, f);
+	if (a->have_task) {
+		fprintf(f, "\"task\":{\"what\":\"%s\",\"offset\":\"0x%" PRIx64 "\",\"pid\":%d,\"tgid\":%d,"
+			"\"comm\":", a->task.what, a->task.offset, a->task.task->pid, a->task.task->tgid);
+		vmmap_print_json_string(a->task.task->comm, f);
+		fprintf(f, ",\"task_struct\":\"0x%" PRIx64 "\"},", a->task.task->task_struct);
+	}
 	fprintf(f, "\"exact\":%s}", a->region->exact ? "true" : "false");
 }

@@ -402,6 +402,25 @@ struct vmmap_vmalloc_area {
 	uint64_t caller_offset;
 };
 
+/* A thread of the crashed kernel. */
+struct vmmap_task {
+	int32_t pid, tgid;
+	char comm[16];
+	uint64_t task_struct;		/* its struct task_struct */
+	uint64_t stack;			/* its kernel stack's lowest address */
+};
+/* What of a task an address is in. */
+struct vmmap_task_ref {
+	const struct vmmap_task *task;	/* points into the map */
+	const char *what;		/* "stack" or "task_struct" */
+	uint64_t offset;		/* from the stack's base or the task_struct */
+};
+/* Every thread (init_task's list, each process's threads), from the
+ * dump's BTF; the array belongs to the map. VMMAP_ERROR_NOT_FOUND with
+ * the reason when there is no BTF. */
+struct vmmap_error *vmmap_map_tasks(struct vmmap_map *map, const struct vmmap_task **tasks,
+				    size_t *n);
+
 /* A census of every slab in the dump, by cache, like /proc/slabinfo. */
 struct vmmap_slab_cache {
 	uint64_t addr;			/* its struct kmem_cache */
@@ -482,6 +501,10 @@ struct vmmap_annotation {
 	 * (not with VMMAP_ANNOTATE_NO_PHYS or VMMAP_ANNOTATE_NO_PAGE). */
 	bool have_vmalloc;
 	struct vmmap_vmalloc_area vmalloc;
+	/* A task's kernel stack or task_struct holding the address (not
+	 * with VMMAP_ANNOTATE_NO_PHYS or VMMAP_ANNOTATE_NO_PAGE). */
+	bool have_task;
+	struct vmmap_task_ref task;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
 #define VMMAP_ACCESS_RW 0x1		/* writable */

@@ -552,6 +552,16 @@ Map_lookup(MapObject *self, PyObject *arg)
 			return NULL;
 		}
 	}
+	if (a.have_task &&
+	    !set_item(d, "task", Py_BuildValue("{s:s,s:K,s:i,s:i,s:s,s:K,s:K}", "what", a.task.what,
+					       "offset", (unsigned long long)a.task.offset,
+					       "pid", (int)a.task.task->pid, "tgid", (int)a.task.task->tgid,
+					       "comm", a.task.task->comm,
+					       "task_struct", (unsigned long long)a.task.task->task_struct,
+					       "stack", (unsigned long long)a.task.task->stack))) {
+		Py_DECREF(d);
+		return NULL;
+	}
 	if (a.special) {
 		PyObject *sp = PyUnicode_FromString(a.special);
 		PyDict_SetItemString(d, "special", sp);

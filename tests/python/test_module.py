@@ -289,6 +289,12 @@ def test_page_state():
     check(v is not None and "0x%x-0x%x" % (v.start, v.end) == first[0] and
           "%s+0x%x" % (v.caller_symbol, v.caller_offset) == first[2].split("/")[0],
           "Annotation.vmalloc: %s, as /proc/vmallocinfo: %s" % (v, " ".join(first[:3])))
+    stack_area = next(l.split()[0] for l in open(os.path.join(os.path.dirname(real_truth), "guest",
+                                                               "vmallocinfo.txt"))
+                      if " kernel_clone+" in l)
+    s = m.lookup(int(stack_area.split("-")[0], 16) + 0x100)
+    check(s.task is not None and s.task["what"] == "stack" and s.task["offset"] == 0x100,
+          "Annotation.task of an address in a kernel stack the guest listed: %s" % s.task)
     check(t.module == "tun" and t.module_symbol == "tun_net_open" and t.module_symbol_offset == 0x10
           and t.tag() == "modules:tun_net_open+0x10 [tun]",
           "Annotation.module_symbol from the module's kallsyms: %s" % t.tag())

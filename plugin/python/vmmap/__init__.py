@@ -184,7 +184,7 @@ class Annotation:
                  "symbol_offset", "module", "module_offset", "special", "errno",
                  "mapped", "in_dump", "page_size", "rw", "nx", "global_", "page",
                  "struct_page_offset", "object", "module_symbol",
-                 "module_symbol_offset", "vmalloc")
+                 "module_symbol_offset", "vmalloc", "task")
 
     def __init__(self, d):
         self.address = d["address"]
@@ -218,6 +218,10 @@ class Annotation:
         self.object = Object(d["object"]) if "object" in d else None
         # the VmallocArea the address is in (vmalloc and module space)
         self.vmalloc = VmallocArea(d["vmalloc"]) if "vmalloc" in d else None
+        # the task whose kernel stack or task_struct holds the address: a
+        # dict of what ("stack" or "task_struct"), offset, pid, tgid,
+        # comm, task_struct, stack; or None
+        self.task = d.get("task")
 
     def tag(self):
         """The short form the CLI's annotate prints: region+0x10,

@@ -91,6 +91,7 @@ class Annotation:
     struct_page_offset: Optional[int]
     object: Optional[Object]
     vmalloc: Optional[VmallocArea]
+    task: Optional[dict[str, Any]]
     def tag(self) -> str: ...
 
 class Kernel:
