@@ -148,6 +148,20 @@ page_pass(struct vmmap_map *map, const uint64_t *pfns, size_t count)
 	return acc;
 }
 
+/* One pass of full annotations (page walk, page state, slab object,
+ * vmalloc area, task) of addresses in the direct map. */
+static uint64_t
+identify_pass(struct vmmap_map *map, const uint64_t *addrs, size_t count)
+{
+	uint64_t acc = 0;
+	for (size_t i = 0; i < count; i++) {
+		struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
+		vmmap_map_annotate(map, addrs[i], 0, &a);
+		acc += a.have_object ? a.object.start : a.pfn;
+	}
+	return acc;
+}
+
 /* Run a pass reps times; fill rates[] with millions per second. */
 #define TIME_PASSES(reps, rates, count, checksum, expr)                   \
 	for (int rep_ = 0; rep_ < (reps); rep_++) {                       \
@@ -211,7 +225,20 @@ main(int argc, char **argv)
 	checksum ^= page_pass(map, pfns, npages);	/* warm-up */
 	TIME_PASSES(reps, page_rates, npages, checksum, page_pass(map, pfns, npages));
 
+	/* identification: direct-map addresses of the same pfns */
+	size_t nident = npages / 10;
+	uint64_t *idaddrs = malloc(nident * sizeof(*idaddrs));
+	double *ident_rates = calloc((size_t)reps, sizeof(double));
+	if (!idaddrs || !ident_rates)
+		return 1;
+	uint64_t pob = vmmap_map_kernel(map)->page_offset_base.value;
+	for (size_t i = 0; i < nident; i++)
+		idaddrs[i] = pob + pfns[i] * 4096 + (rng_next() % 4096);
+	checksum ^= identify_pass(map, idaddrs, nident);	/* warm-up: BTF, tasks */
+	TIME_PASSES(reps, ident_rates, nident, checksum, identify_pass(map, idaddrs, nident));
+
 	printf("addresses %zu\n", count);
+	printf("identify_lookups %zu\n", nident);
 	printf("pfns %llu\n", (unsigned long long)npfn);
 	printf("page_lookups %zu\n", npages);
 	printf("regions %zu\n", vmmap_map_num_regions(map));
@@ -219,10 +246,13 @@ main(int argc, char **argv)
 	report("find", find_rates, reps);
 	report("sum", sum_rates, reps);
 	report("page", page_rates, reps);
+	report("identify", ident_rates, reps);
 	printf("checksum %016llx\n", (unsigned long long)checksum);
 
 	free(addrs);
 	free(pfns);
+	free(idaddrs);
+	free(ident_rates);
 	free(page_rates);
 	free(find_rates);
 	free(sum_rates);
