@@ -568,6 +568,10 @@ kernel_open(struct vmmap_source *src, const char *symbols_path, struct kernel **
 	if (!k)
 		return &vmmap_enomem;
 	k->src = src;
+	if (symbols_path && !(k->symbols_path = strdup(symbols_path))) {
+		free(k);
+		return &vmmap_enomem;
+	}
 	symtab_init(&k->syms, VMMAP_FROM_NONE);
 	for (size_t i = 0; i < src->notes.n; i++)	/* the source's first */
 		kernel_note(k, "%s", src->notes.v[i]);
@@ -589,5 +593,6 @@ kernel_destroy(struct kernel *k)
 	vmcoreinfo_destroy(k->vi);
 	symtab_fini(&k->syms);
 	notes_fini(&k->notes);
+	free(k->symbols_path);
 	free(k);
 }

@@ -42,6 +42,7 @@ struct kernel {
 	struct pgwalk *pgwalk;		/* for sources without a page_walk op */
 	struct symtab syms;		/* empty if there is no symbol source */
 	struct vmlinux_facts vmlinux;	/* DWARF facts of the vmlinux given */
+	char *symbols_path;		/* the vmlinux or System.map given, or NULL */
 	struct notes notes;
 };
 

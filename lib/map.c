@@ -281,6 +281,14 @@ kernel_types(struct vmmap_map *map)
 	if (!map->ident_tried) {
 		map->ident_tried = true;
 		map->types = types_from_btf(map->kr, map->ident_why, sizeof(map->ident_why));
+		if (!map->types && map->kr->symbols_path) {
+			/* no BTF: the DWARF of the vmlinux given, if it has some */
+			char why[160];
+			map->types = types_from_dwarf(map->kr->symbols_path, why, sizeof(why));
+			if (!map->types)
+				snprintf(map->ident_why + strlen(map->ident_why),
+					 sizeof(map->ident_why) - strlen(map->ident_why), "; %s", why);
+		}
 		if (map->types)
 			map->slabs = slab_reader_new(map->kr, map->types, map->k.page_offset_base.value,
 						     map->ident_why, sizeof(map->ident_why));

@@ -4,10 +4,14 @@
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "types.h"
@@ -16,8 +20,15 @@
  * no BTF. */
 #define MAX_BTF_SIZE (64ULL << 20)
 
+#define DWARF_CACHE 64
+
 struct kernel_types {
-	struct btf *btf;
+	struct btf *btf;		/* one of the two */
+	Dwarf *dw;
+	int fd;
+	/* structures found in the DWARF, by name */
+	struct { char name[48]; Dwarf_Die die; } found[DWARF_CACHE];
+	size_t nfound;
 };
 
 struct kernel_types *
@@ -60,8 +71,40 @@ types_from_btf(struct kernel *k, char *why, size_t why_len)
 		snprintf(why, why_len, "out of memory");
 		return NULL;
 	}
-	t->btf = btf;
+	*t = (struct kernel_types){ .btf = btf, .fd = -1 };
 	return t;
+}
+
+struct kernel_types *
+types_from_dwarf(const char *path, char *why, size_t why_len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, why_len, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
+	if (!dw) {
+		snprintf(why, why_len, "%s has no DWARF (a System.map, or a stripped vmlinux)", path);
+		close(fd);
+		return NULL;
+	}
+	struct kernel_types *t = calloc(1, sizeof(*t));
+	if (!t) {
+		dwarf_end(dw);
+		close(fd);
+		snprintf(why, why_len, "out of memory");
+		return NULL;
+	}
+	t->dw = dw;
+	t->fd = fd;
+	return t;
+}
+
+const char *
+types_source(const struct kernel_types *t)
+{
+	return t->btf ? "btf" : "dwarf";
 }
 
 void
@@ -70,8 +113,14 @@ types_destroy(struct kernel_types *t)
 	if (!t)
 		return;
 	btf__free(t->btf);
+	if (t->dw)
+		dwarf_end(t->dw);
+	if (t->fd >= 0)
+		close(t->fd);
 	free(t);
 }
+
+static bool dwarf_struct(const struct kernel_types *ct, const char *name, Dwarf_Die *out);
 
 static const struct btf_type *
 struct_type(const struct kernel_types *t, const char *name)
@@ -83,6 +132,14 @@ struct_type(const struct kernel_types *t, const char *name)
 bool
 types_struct_size(const struct kernel_types *t, const char *name, uint64_t *size)
 {
+	if (t->dw) {
+		Dwarf_Die st;
+		Dwarf_Word sz;
+		if (!dwarf_struct(t, name, &st) || dwarf_aggregate_size(&st, &sz) != 0)
+			return false;
+		*size = sz;
+		return true;
+	}
 	const struct btf_type *st = struct_type(t, name);
 	if (!st)
 		return false;
@@ -119,10 +176,15 @@ find_member(const struct btf *btf, const struct btf_type *st, const char *member
 	return false;
 }
 
+static bool dwarf_member(const struct kernel_types *t, const char *name, const char *member,
+			 uint64_t *offset, uint64_t *size);
+
 bool
 types_member(const struct kernel_types *t, const char *name, const char *member, uint64_t *offset,
 	     uint64_t *size)
 {
+	if (t->dw)
+		return dwarf_member(t, name, member, offset, size);
 	const struct btf_type *st = struct_type(t, name);
 	uint64_t bits;
 	uint32_t type_id;
@@ -148,6 +210,8 @@ types_has_member(const struct kernel_types *t, const char *name, const char *mem
 bool
 types_enum_value(const struct kernel_types *t, const char *enumerator, int64_t *value)
 {
+	if (t->dw)
+		return false;	/* not needed of DWARF yet */
 	uint32_t n = btf__type_cnt(t->btf);
 	for (uint32_t id = 1; id < n; id++) {
 		const struct btf_type *bt = btf__type_by_id(t->btf, id);
@@ -163,4 +227,111 @@ types_enum_value(const struct kernel_types *t, const char *enumerator, int64_t *
 		}
 	}
 	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* DWARF */
+
+/* A structure's defining DIE at the top of some CU, looked up once. */
+static bool
+dwarf_struct(const struct kernel_types *ct, const char *name, Dwarf_Die *out)
+{
+	struct kernel_types *t = (struct kernel_types *)ct;	/* the cache only */
+	for (size_t i = 0; i < t->nfound; i++)
+		if (strcmp(t->found[i].name, name) == 0) {
+			*out = t->found[i].die;
+			return true;
+		}
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(t->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, die;
+		if (dwarf_offdie(t->dw, off + hsize, &cu) && dwarf_child(&cu, &die) == 0) {
+			do {
+				const char *n;
+				if (dwarf_tag(&die) != DW_TAG_structure_type ||
+				    dwarf_hasattr(&die, DW_AT_declaration) || !(n = dwarf_diename(&die)) ||
+				    strcmp(n, name) != 0)
+					continue;
+				*out = die;
+				if (t->nfound < DWARF_CACHE && strlen(name) < sizeof(t->found[0].name)) {
+					snprintf(t->found[t->nfound].name, sizeof(t->found[0].name), "%s", name);
+					t->found[t->nfound++].die = die;
+				}
+				return true;
+			} while (dwarf_siblingof(&die, &die) == 0);
+		}
+		off = next;
+	}
+	return false;
+}
+
+/* The type a DIE's DW_AT_type names, through typedefs and qualifiers. */
+static bool
+dwarf_real_type(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die t;
+	if (!dwarf_attr_integrate(die, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
+		return false;
+	for (int i = 0; i < 16; i++) {
+		int tag = dwarf_tag(&t);
+		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type &&
+		    tag != DW_TAG_restrict_type && tag != DW_TAG_atomic_type) {
+			*out = t;
+			return true;
+		}
+		if (!dwarf_attr_integrate(&t, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
+			return false;
+	}
+	return false;
+}
+
+static bool
+dwarf_find_member(Dwarf_Die *st, const char *member, uint64_t base, int depth, uint64_t *offset,
+		  Dwarf_Die *mdie)
+{
+	Dwarf_Die m;
+	if (depth > 8 || dwarf_child(st, &m) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		Dwarf_Attribute a;
+		Dwarf_Word loc = 0;
+		if (dwarf_attr(&m, DW_AT_data_member_location, &a) && dwarf_formudata(&a, &loc) != 0)
+			continue;	/* a location expression: not a plain offset */
+		const char *name = dwarf_diename(&m);
+		if (name) {
+			if (strcmp(name, member) != 0)
+				continue;
+			if (dwarf_hasattr(&m, DW_AT_bit_size))
+				return false;
+			*offset = base + loc;
+			*mdie = m;
+			return true;
+		}
+		Dwarf_Die inner;
+		if (dwarf_real_type(&m, &inner) &&
+		    (dwarf_tag(&inner) == DW_TAG_structure_type || dwarf_tag(&inner) == DW_TAG_union_type) &&
+		    dwarf_find_member(&inner, member, base + loc, depth + 1, offset, mdie))
+			return true;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
+static bool
+dwarf_member(const struct kernel_types *t, const char *name, const char *member, uint64_t *offset,
+	     uint64_t *size)
+{
+	Dwarf_Die st, m, type;
+	if (!dwarf_struct(t, name, &st) || !dwarf_find_member(&st, member, 0, 0, offset, &m))
+		return false;
+	if (size) {
+		Dwarf_Word sz;
+		if (!dwarf_real_type(&m, &type) || dwarf_aggregate_size(&type, &sz) != 0)
+			return false;
+		*size = sz;
+	}
+	return true;
 }

@@ -3,8 +3,9 @@
  * Kernel types: the sizes and member offsets of the crashed kernel's
  * structures, from the BTF the kernel carries in its own image
  * (CONFIG_DEBUG_INFO_BTF: between the symbols __start_BTF and
- * __stop_BTF), parsed by libbpf. The walkers that identify objects ask
- * here and do not care where the layout came from.
+ * __stop_BTF), parsed by libbpf, or else from the DWARF of a vmlinux
+ * given (libdw). The walkers that identify objects ask here and do not
+ * care where the layout came from.
  */
 #ifndef VMMAP_TYPES_H
 #define VMMAP_TYPES_H
@@ -19,7 +20,11 @@ struct kernel_types;
 /* The dump's BTF, or NULL with the reason in why (no BTF symbols, a
  * blob that is unreadable or that libbpf refuses). */
 struct kernel_types *types_from_btf(struct kernel *k, char *why, size_t why_len);
+/* The DWARF of the vmlinux at path, or NULL with the reason. */
+struct kernel_types *types_from_dwarf(const char *path, char *why, size_t why_len);
 void types_destroy(struct kernel_types *t);
+/* "btf" or "dwarf". */
+const char *types_source(const struct kernel_types *t);
 
 /* sizeof(struct name). */
 bool types_struct_size(const struct kernel_types *t, const char *name, uint64_t *size);

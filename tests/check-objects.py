@@ -20,7 +20,7 @@ Dumps whose guest listed no sockets (--census-only): the census alone,
 which must find slabs in more than 20 caches and no corrupt freelist.
 
 usage: check-objects.py VMMAP DUMP GUEST_DIR [--label L]
-       check-objects.py VMMAP DUMP --census-only [--label L]
+       check-objects.py VMMAP DUMP --census-only [--vmlinux FILE] [--label L]
 """
 import json
 import os
@@ -58,10 +58,15 @@ def main():
         i = args.index("--label")
         label = args[i + 1]
         del args[i:i + 2]
+    extra = []	# --vmlinux FILE: types from its DWARF where the dump has no BTF
+    if "--vmlinux" in args:
+        i = args.index("--vmlinux")
+        extra = args[i:i + 2]
+        del args[i:i + 2]
     if "--census-only" in args:
         args.remove("--census-only")
         vmmap, dump = args
-        out = subprocess.run([vmmap, "slabs", dump, "--json"], capture_output=True, text=True,
+        out = subprocess.run([vmmap, "slabs", dump, "--json"] + extra, capture_output=True, text=True,
                              timeout=300)
         ok = out.returncode == 0
         if ok:
@@ -78,7 +83,7 @@ def main():
     vmmap, dump, guest = args
     socks = socket_addresses(guest)
     caches = slabinfo(guest)
-    out = subprocess.run([vmmap, "addr", dump, "--json"] + ["%x" % a for _, a in socks],
+    out = subprocess.run([vmmap, "addr", dump, "--json"] + extra + ["%x" % a for _, a in socks],
                          capture_output=True, text=True, timeout=300)
     if out.returncode != 0:
         print("not ok 1 - %s: vmmap addr failed: %s" % (label, out.stderr.strip()))
@@ -100,13 +105,13 @@ def main():
             "ok" if ok else "not ok", n, label, kind, addr, o.get("state"), o.get("cache"),
             {k: c[k] for k in ("objsize", "pagesperslab")} if c else "no such cache"))
     n += 1
-    failed += check_census(vmmap, dump, caches, label, n)
+    failed += check_census(vmmap, dump, caches, label, n, extra)
     print("1..%d" % n)
     return 1 if failed else 0
 
 
-def check_census(vmmap, dump, slabinfo_caches, label, n):
-    out = subprocess.run([vmmap, "slabs", dump, "--json"], capture_output=True, text=True,
+def check_census(vmmap, dump, slabinfo_caches, label, n, extra):
+    out = subprocess.run([vmmap, "slabs", dump, "--json"] + extra, capture_output=True, text=True,
                          timeout=300)
     if out.returncode != 0:
         print("not ok %d - %s: vmmap slabs failed: %s" % (n, label, out.stderr.strip()))

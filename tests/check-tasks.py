@@ -32,6 +32,11 @@ def main():
         i = args.index("--label")
         label = args[i + 1]
         del args[i:i + 2]
+    extra = []	# --vmlinux FILE: types from its DWARF where the dump has no BTF
+    if "--vmlinux" in args:
+        i = args.index("--vmlinux")
+        extra = args[i:i + 2]
+        del args[i:i + 2]
     vmmap, dump, guest = args
     guest_tasks = {}
     for line in open(os.path.join(guest, "tasks.txt")):
@@ -44,8 +49,8 @@ def main():
         if m:
             stacks.append(int(m.group(1), 16))
     try:
-        mine = {t["pid"]: t["comm"] for t in run([vmmap, "tasks", dump, "--json"])["tasks"]}
-        named = run([vmmap, "addr", dump, "--json"] + ["%x" % (s + 0x100) for s in stacks])["addresses"]
+        mine = {t["pid"]: t["comm"] for t in run([vmmap, "tasks", dump, "--json"] + extra)["tasks"]}
+        named = run([vmmap, "addr", dump, "--json"] + extra + ["%x" % (s + 0x100) for s in stacks])["addresses"]
     except (RuntimeError, ValueError) as e:
         print("not ok 1 - %s: %s" % (label, e))
         print("1..1")

@@ -131,7 +131,9 @@ def main():
             want.get("why", "")))
     # Debian kernels carry BTF: module symbols come from each module's
     # kallsyms, and must name one of the guest's symbols at that address
-    btf = os.path.basename(os.path.dirname(truth_path)).startswith("deb")
+    # (or a vmlinux with DWARF given: the self-built kernel's)
+    btf = os.path.basename(os.path.dirname(truth_path)).startswith("deb") or \
+        ("--vmlinux" in extra and not extra[extra.index("--vmlinux") + 1].endswith(".map"))
     names_at = {}
     for addr, name, why in mods:
         if why.startswith("module symbol "):

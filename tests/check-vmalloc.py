@@ -7,7 +7,7 @@ user). Areas come and go (task stacks of processes that exited between
 the capture and the dump): at least 90% must agree, each miss is listed.
 "unpurged" lines (areas freed lazily) are not compared.
 
-usage: check-vmalloc.py VMMAP DUMP VMALLOCINFO [--label L]
+usage: check-vmalloc.py VMMAP DUMP VMALLOCINFO [--vmlinux FILE] [--label L]
 """
 import json
 import re
@@ -22,6 +22,11 @@ def main():
         i = args.index("--label")
         label = args[i + 1]
         del args[i:i + 2]
+    extra = []	# --vmlinux FILE: types from its DWARF where the dump has no BTF
+    if "--vmlinux" in args:
+        i = args.index("--vmlinux")
+        extra = args[i:i + 2]
+        del args[i:i + 2]
     vmmap, dump, info = args
     areas = []
     for line in open(info):
@@ -32,7 +37,7 @@ def main():
         kind = next((w for w in words if w in ("vmalloc", "ioremap", "vmap", "user")), None)
         caller = re.sub(r"/0x[0-9a-f]+$", "", m.group(3))	# "sym+0x1b/0x30" -> "sym+0x1b"
         areas.append((int(m.group(1), 16), int(m.group(2), 16), caller, kind))
-    out = subprocess.run([vmmap, "addr", dump, "--json"] + ["%x" % a[0] for a in areas],
+    out = subprocess.run([vmmap, "addr", dump, "--json"] + extra + ["%x" % a[0] for a in areas],
                          capture_output=True, text=True, timeout=300)
     if out.returncode != 0:
         print("not ok 1 - %s: vmmap addr failed: %s" % (label, out.stderr.strip()))
