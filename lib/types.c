@@ -4,6 +4,7 @@
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <linux/btf.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
@@ -57,10 +58,42 @@ types_from_btf(struct kernel *k, char *why, size_t why_len)
 		free(data);
 		return NULL;
 	}
-	/* libbpf checks the blob through (header, types, strings) */
+	struct kernel_types *t = types_from_btf_data(data, len, why, why_len);
+	free(data);
+	return t;
+}
+
+/* What libbpf 1.1 takes on trust: types placed at an offset that is no
+ * multiple of 4 (its accessors then read struct btf_type misaligned;
+ * found by fuzz_btf). The header: magic 0xeb9f, version 1, its length,
+ * then the types' and the strings' offsets and lengths (linux/btf.h). */
+static bool
+btf_header_sane(const void *data, size_t len)
+{
+	struct btf_header h;
+	if (len < sizeof(h))
+		return false;
+	memcpy(&h, data, sizeof(h));
+	uint64_t types = (uint64_t)h.hdr_len + h.type_off;
+	return h.magic == BTF_MAGIC && h.version == BTF_VERSION && h.hdr_len >= sizeof(h) &&
+	       h.hdr_len % 4 == 0 && types % 4 == 0 && h.type_len % 4 == 0 &&
+	       types + h.type_len <= len && (uint64_t)h.hdr_len + h.str_off + h.str_len <= len;
+}
+
+struct kernel_types *
+types_from_btf_data(const void *data, size_t len, char *why, size_t why_len)
+{
+	if (len > MAX_BTF_SIZE) {
+		snprintf(why, why_len, "%zu bytes are no kernel BTF", len);
+		return NULL;
+	}
+	if (!btf_header_sane(data, len)) {
+		snprintf(why, why_len, "the kernel's BTF has a corrupt header");
+		return NULL;
+	}
+	/* libbpf checks the rest (types, strings) and keeps its own copy */
 	struct btf *btf = btf__new(data, (uint32_t)len);
 	long e = libbpf_get_error(btf);
-	free(data);	/* btf__new() keeps its own copy */
 	if (e || !btf) {
 		snprintf(why, why_len, "libbpf refuses the kernel's BTF: %s", strerror(e ? (int)-e : EINVAL));
 		return NULL;

@@ -20,6 +20,8 @@ struct kernel_types;
 /* The dump's BTF, or NULL with the reason in why (no BTF symbols, a
  * blob that is unreadable or that libbpf refuses). */
 struct kernel_types *types_from_btf(struct kernel *k, char *why, size_t why_len);
+/* A BTF blob already in memory (the dump's, or a fuzzer's). */
+struct kernel_types *types_from_btf_data(const void *data, size_t len, char *why, size_t why_len);
 /* The DWARF of the vmlinux at path, or NULL with the reason. */
 struct kernel_types *types_from_dwarf(const char *path, char *why, size_t why_len);
 void types_destroy(struct kernel_types *t);

@@ -42,7 +42,7 @@ export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 
 n=0
 results=""
-for h in vmcoreinfo kallsyms map address annotate open; do
+for h in vmcoreinfo kallsyms map address annotate open btf; do
 	n=$((n + 1))
 	bin="$out/fuzz_$h"
 	if ! $CLANG $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/fuzz_$h.c" $objs $libs -o "$bin" 2>"$out/$h.build.log"; then

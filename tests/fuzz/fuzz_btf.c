@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
+/* Kernel types from a BTF blob (libbpf parses it, lib/types.c looks
+ * members up through anonymous structs and unions): every question the
+ * slab, vmalloc, task and module-symbol walkers ask, on corrupt types. */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "types.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const questions[][2] = {
+		{ "slab", "slab_cache" }, { "slab", "freelist" }, { "page", "slab_cache" },
+		{ "kmem_cache", "name" }, { "kmem_cache", "size" }, { "kmem_cache", "cpu_slab" },
+		{ "kmem_cache", "random" }, { "kmem_cache", "per_node" }, { "kmem_cache_cpu", "freelist" },
+		{ "vmap_area", "vm" }, { "vm_struct", "caller" }, { "rb_node", "rb_left" },
+		{ "task_struct", "comm" }, { "signal_struct", "thread_head" },
+		{ "module", "kallsyms" }, { "mod_kallsyms", "strtab" },
+	};
+	char why[160];
+	struct kernel_types *t = types_from_btf_data(data, size, why, sizeof(why));
+	if (!t)
+		return 0;
+	for (size_t i = 0; i < sizeof(questions) / sizeof(questions[0]); i++) {
+		uint64_t off, sz;
+		types_member(t, questions[i][0], questions[i][1], &off, &sz);
+		types_struct_size(t, questions[i][0], &sz);
+	}
+	int64_t v;
+	types_enum_value(t, "PGTY_slab", &v);
+	types_destroy(t);
+	return 0;
+}
