@@ -45,6 +45,7 @@ struct options {
 	const char *input;	/* annotate --input */
 	bool json, jsonl;
 	bool mapped;		/* scan --mapped */
+	bool dangling;		/* scan --dangling */
 	unsigned jobs, timeout;
 	char **dumps;
 	size_t ndumps;
@@ -75,7 +76,7 @@ usage(FILE *f)
 		"                                        (ADDR - reads stdin)\n"
 		"       vmmap annotate DUMP [FILE|-] [--vmlinux FILE]\n"
 		"       vmmap annotate --input FILE|- DUMP... [--jsonl] [-j N]\n"
-		"       vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N] [--mapped]\n"
+		"       vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N] [--mapped] [--dangling]\n"
 		"       vmmap page DUMP PFN[-PFN]... [--vmlinux FILE] [--json]   (hex page frame numbers)\n"
 		"       vmmap slabs DUMP... [--json|--jsonl] [-j N]   (every slab, by cache)\n"
 		"       vmmap tasks DUMP... [--json|--jsonl] [-j N]   (every thread)\n"
@@ -321,7 +322,8 @@ scan_progress(void *arg, uint64_t done, uint64_t total)
 static struct vmmap_error *
 cmd_scan(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 {
-	struct vmmap_scan_options so = { VMMAP_SCAN_OPTIONS_INIT, .top = 10, .list_mapped = o->mapped };
+	struct vmmap_scan_options so = { VMMAP_SCAN_OPTIONS_INIT, .top = 10, .list_mapped = o->mapped,
+					 .list_dangling = o->dangling };
 	if (o->ndumps == 1 && !o->jsonl && isatty(STDERR_FILENO))
 		so.progress = scan_progress;
 	struct vmmap_scan *scan;
@@ -553,6 +555,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "input", required_argument, NULL, 'i' },
 		{ "mapped", no_argument, NULL, 'M' },
+		{ "dangling", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -568,6 +571,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'L': o->jsonl = true; break;
 		case 'i': o->input = optarg; break;
 		case 'M': o->mapped = true; break;
+		case 'D': o->dangling = true; break;
 		case 'j':
 			if (!parse_count(optarg, 1024, &o->jobs))
 				return usage_error("-j wants a number of dumps at once, 1 to 1024");
@@ -666,6 +670,8 @@ split_operands(struct options *o)
 		return usage_error("--input is for annotate");
 	if (o->mapped && o->cmd->run != cmd_scan)
 		return usage_error("--mapped is for scan");
+	if (o->dangling && o->cmd->run != cmd_scan)
+		return usage_error("--dangling is for scan");
 	o->args = o->dumps + ndumps;
 	o->nargs = o->ndumps - ndumps;
 	o->ndumps = ndumps;

@@ -449,6 +449,35 @@ census_pages(struct vmmap_map *map, struct slab_reader *r, struct slab_census *c
 	return NULL;
 }
 
+/* Under page_lock. */
+static struct vmmap_error *
+slab_census_locked(struct vmmap_map *map, struct slab_census *cs)
+{
+	struct page_decoder *d = page_decoder(map);
+	struct slab_reader *r = d && page_decoder_usable(d) ? slab_reader(map) : NULL;
+	if (!d)
+		return &vmmap_enomem;
+	if (!page_decoder_usable(d))
+		return vmmap_error_create(VMMAP_ERROR_NOT_FOUND, "the dump's VMCOREINFO has no page keys");
+	if (!r)
+		return vmmap_error_format(VMMAP_ERROR_NOT_FOUND, "no slab walk: %s", map->ident_why);
+	return census_pages(map, r, cs);
+}
+
+const char *
+map_slab_census(struct vmmap_map *map, struct slab_census *cs)
+{
+	pthread_mutex_lock(&map->page_lock);
+	struct vmmap_error *err = slab_census_locked(map, cs);
+	pthread_mutex_unlock(&map->page_lock);
+	if (!err)
+		return cs->collect_failed ? "out of memory for the free objects" : NULL;
+	/* the reason outlives the error: kept in the map */
+	snprintf(map->census_why, sizeof(map->census_why), "%s", vmmap_error_message(err));
+	vmmap_error_destroy(err);
+	return map->census_why;
+}
+
 struct vmmap_error *
 vmmap_map_slab_caches(struct vmmap_map *map, struct vmmap_slab_cache **caches, size_t *n)
 {
@@ -457,18 +486,8 @@ vmmap_map_slab_caches(struct vmmap_map *map, struct vmmap_slab_cache **caches, s
 	*caches = NULL;
 	*n = 0;
 	struct slab_census cs = { 0 };
-	struct vmmap_error *err = NULL;
 	pthread_mutex_lock(&map->page_lock);
-	struct page_decoder *d = page_decoder(map);
-	struct slab_reader *r = d && page_decoder_usable(d) ? slab_reader(map) : NULL;
-	if (!d)
-		err = &vmmap_enomem;
-	else if (!page_decoder_usable(d))
-		err = vmmap_error_create(VMMAP_ERROR_NOT_FOUND, "the dump's VMCOREINFO has no page keys");
-	else if (!r)
-		err = vmmap_error_format(VMMAP_ERROR_NOT_FOUND, "no slab walk: %s", map->ident_why);
-	else
-		err = census_pages(map, r, &cs);
+	struct vmmap_error *err = slab_census_locked(map, &cs);
 	pthread_mutex_unlock(&map->page_lock);
 	if (err) {
 		free(cs.caches);

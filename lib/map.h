@@ -46,6 +46,7 @@ struct vmmap_map {
 	struct task_list *tasks;
 	char tasks_why[160];
 	char vmalloc_why[160];
+	char census_why[200];
 	char ident_why[160];
 	char modsyms_why[160];
 };
@@ -53,6 +54,11 @@ struct vmmap_map {
 /* The first region of this kind, or NULL. */
 const struct vmmap_region *map_region_of_kind(const struct vmmap_map *map,
 					      enum vmmap_region_kind kind);
+
+struct slab_census;
+/* Every slab counted, and with collect set in cs every free object
+ * kept; a reason when it cannot be done. */
+const char *map_slab_census(struct vmmap_map *map, struct slab_census *cs);
 
 /* page_free_bitmap() through the map's decoder (page.h). */
 const char *map_free_pages(struct vmmap_map *map, uint64_t npfn, uint64_t **bits,

@@ -27,11 +27,13 @@
 #include "map.h"
 #include "pagestream.h"
 #include "scan.h"
+#include "slab.h"
 
 #define PAGE 4096ULL
 #define WORDS_PER_PAGE (PAGE / 8)
 #define ERR_PTR_FIRST (~0ULL - 4094)	/* -4095: MAX_ERRNO */
 #define PROGRESS_STEP (16ULL << 20)
+#define MAX_DANGLING 100000
 
 #define CLS_LEAF 0x80000000u
 #define CLS(region, state) ((uint32_t)(region) * ST_COUNT + (state))
@@ -57,7 +59,7 @@ struct scan_ctx {
 	struct ptenum pe;
 	struct classifier cls;
 	uint64_t floor;		/* smallest word that counts */
-	unsigned direct_map, vmalloc, modules;
+	unsigned direct_map, vmalloc, modules, vmemmap;
 	bool *unknowable;	/* per region: mapped state not knowable */
 	size_t region_cursor, mapped_cursor;	/* classifier build */
 	uint64_t *mapped_refs;	/* per pe.mapped range */
@@ -68,6 +70,13 @@ struct scan_ctx {
 	/* free pages: a pointer classified direct_cls is looked up here */
 	uint32_t direct_cls;
 	uint64_t *free_bits, npfn, page_offset;
+	/* free slab objects, sorted by start, and the pfns that hold one */
+	struct slab_free_object *objs;
+	size_t nobjs;
+	uint64_t *obj_pfns;
+	struct slab_free_object *own;	/* the allocator's arrays of them */
+	size_t nown;
+	bool list_dangling;
 };
 
 static unsigned
@@ -314,8 +323,64 @@ count_target_detail(struct scan_ctx *c, uint64_t w, unsigned r, unsigned state)
 	}
 }
 
+/* The range of v (sorted by start, not overlapping) holding a, or NULL. */
+static const struct slab_free_object *
+range_at(const struct slab_free_object *v, size_t n, uint64_t a)
+{
+	size_t lo = 0, hi = n;	/* the first range starting above a */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].start <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && a < v[lo - 1].end ? &v[lo - 1] : NULL;
+}
+
+/* The free object holding direct-map address a, or NULL. */
+static const struct slab_free_object *
+free_object_at(const struct scan_ctx *c, uint64_t a)
+{
+	uint64_t pfn = (a - c->page_offset) >> 12;
+	if (a < c->page_offset || pfn >= c->npfn || !(c->obj_pfns[pfn / 64] >> (pfn % 64) & 1))
+		return NULL;
+	return range_at(c->objs, c->nobjs, a);
+}
+
+/* A pointer w, stored at direct-map address at, into a page holding
+ * free slab objects: into one of them? Stale words inside free objects
+ * and the allocator's own lists in struct pages are counted apart. */
 static void
-scan_page(struct scan_ctx *c, const uint64_t *words, unsigned from)
+count_free_object(struct scan_ctx *c, uint64_t w, uint64_t at, unsigned from)
+{
+	const struct slab_free_object *o = free_object_at(c, w);
+	if (!o)
+		return;
+	if (from == c->vmemmap || free_object_at(c, at) || range_at(c->own, c->nown, at)) {
+		c->scan->objects_internal++;
+		return;
+	}
+	struct vmmap_scan *s = c->scan;
+	s->cache_refs[o->cache]++;
+	s->object_refs[from]++;
+	if (!c->list_dangling)
+		return;
+	if (s->ndangling == s->cap_dangling) {
+		size_t cap = s->cap_dangling ? s->cap_dangling * 2 : 256;
+		struct dangling *v = cap <= MAX_DANGLING ? realloc(s->dangling, cap * sizeof(*v)) : NULL;
+		if (!v) {
+			s->dangling_truncated = true;
+			return;
+		}
+		s->dangling = v;
+		s->cap_dangling = cap;
+	}
+	s->dangling[s->ndangling++] = (struct dangling){ at, w, o->start, o->cache, from };
+}
+
+static void
+scan_page(struct scan_ctx *c, const uint64_t *words, uint64_t pa, unsigned from)
 {
 	struct vmmap_scan *s = c->scan;
 	uint64_t *row = s->counts + (size_t)from * s->nregions * ST_COUNT;
@@ -334,6 +399,8 @@ scan_page(struct scan_ctx *c, const uint64_t *words, unsigned from)
 			uint64_t pfn = (w - c->page_offset) >> 12;
 			if (pfn < c->npfn && (c->free_bits[pfn / 64] >> (pfn % 64) & 1))
 				s->free_refs[from]++;
+			else if (c->obj_pfns)
+				count_free_object(c, w, c->page_offset + pa + i * 8, from);
 		}
 		unsigned r = cls / ST_COUNT;
 		if (r == c->vmalloc || r == c->modules)
@@ -357,7 +424,7 @@ scan_chunk(struct scan_ctx *c, const struct page_chunk *chunk)
 		if (exec)
 			c->scan->code_pages++;
 		else
-			scan_page(c, chunk->words + i * WORDS_PER_PAGE, from);
+			scan_page(c, chunk->words + i * WORDS_PER_PAGE, chunk->pa + i * PAGE, from);
 	}
 }
 
@@ -475,6 +542,7 @@ scan_setup(struct scan_ctx *c, struct vmmap_map *map, size_t top)
 	s->floor = c->floor;
 	c->direct_map = region_index(map, map->k.page_offset_base.value);
 	c->vmalloc = region_index(map, map->k.vmalloc_base.value);
+	c->vmemmap = region_index(map, map->k.vmemmap_base.value);
 	c->modules = map->modules_region ? (unsigned)(map->modules_region - map->regions.r)
 					 : (unsigned)s->nregions;	/* none */
 	s->counts = calloc(s->nregions * s->nregions * ST_COUNT, sizeof(*s->counts));
@@ -518,6 +586,65 @@ find_free_pages(struct scan_ctx *c)
 	return NULL;
 }
 
+static int
+object_cmp(const void *a, const void *b)
+{
+	const struct slab_free_object *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Every free slab object (the slab census, collecting), for counting
+ * pointers into them. */
+static struct vmmap_error *
+find_free_objects(struct scan_ctx *c)
+{
+	struct vmmap_scan *s = c->scan;
+	if (!c->free_bits) {
+		snprintf(s->objects_note, sizeof(s->objects_note),
+			 "pointers into free slab objects not counted: no page state");
+		return NULL;
+	}
+	struct slab_census cs = { .collect = true };
+	const char *why = map_slab_census(c->map, &cs);
+	if (why) {
+		snprintf(s->objects_note, sizeof(s->objects_note),
+			 "pointers into free slab objects not counted: %s", why);
+		free(cs.caches);
+		free(cs.objs);
+		free(cs.own);
+		return NULL;
+	}
+	s->ncaches = cs.n;
+	s->cache_names = calloc(cs.n ? cs.n : 1, sizeof(*s->cache_names));
+	s->cache_refs = calloc(cs.n ? cs.n : 1, sizeof(*s->cache_refs));
+	s->object_refs = calloc(s->nregions, sizeof(*s->object_refs));
+	c->obj_pfns = calloc(c->npfn / 64 + 1, sizeof(*c->obj_pfns));
+	if (!s->cache_names || !s->cache_refs || !s->object_refs || !c->obj_pfns) {
+		free(cs.caches);
+		free(cs.objs);
+		free(cs.own);
+		return &vmmap_enomem;
+	}
+	for (size_t i = 0; i < cs.n; i++)
+		snprintf(s->cache_names[i], sizeof(s->cache_names[i]), "%s", cs.caches[i].name);
+	free(cs.caches);
+	qsort(cs.objs, cs.nobjs, sizeof(*cs.objs), object_cmp);
+	for (size_t i = 0; i < cs.nobjs; i++) {
+		uint64_t first = (cs.objs[i].start - c->page_offset) >> 12;
+		uint64_t last = (cs.objs[i].end - 1 - c->page_offset) >> 12;
+		for (uint64_t pfn = first; pfn <= last && pfn < c->npfn; pfn++)
+			c->obj_pfns[pfn / 64] |= 1ULL << (pfn % 64);
+	}
+	qsort(cs.own, cs.nown, sizeof(*cs.own), object_cmp);
+	c->objs = cs.objs;
+	c->nobjs = cs.nobjs;
+	c->own = cs.own;
+	c->nown = cs.nown;
+	s->free_objects = cs.nobjs;
+	s->objects_known = true;
+	return NULL;
+}
+
 /* What the census needs to know of targets and pages: runs while the
  * reader thread starts on the dump. */
 static struct vmmap_error *
@@ -532,7 +659,8 @@ prepare_lookups(struct scan_ctx *c)
 		return &vmmap_enomem;
 	for (unsigned r = 0; r < s->nregions; r++)
 		c->unknowable[r] = state_unknowable(c, r);
-	if ((err = build_classifier(c)) || (err = find_free_pages(c)))
+	if ((err = build_classifier(c)) || (err = find_free_pages(c)) ||
+	    (err = find_free_objects(c)))
 		return err;
 	return NULL;
 }
@@ -553,7 +681,7 @@ vmmap_scan_run(struct vmmap_map *map, const struct vmmap_scan_options *opts,
 		memcpy(&o, opts, opts->size < sizeof(o) ? opts->size : sizeof(o));
 	}
 	opts = &o;
-	struct scan_ctx c = { 0 };
+	struct scan_ctx c = { .list_dangling = opts->list_dangling };
 	c.scan = calloc(1, sizeof(*c.scan));
 	if (!c.scan)
 		return &vmmap_enomem;
@@ -577,6 +705,9 @@ vmmap_scan_run(struct vmmap_map *map, const struct vmmap_scan_options *opts,
 	free(c.active);
 	free(c.unknowable);
 	free(c.free_bits);
+	free(c.objs);
+	free(c.own);
+	free(c.obj_pfns);
 	if (err) {
 		vmmap_scan_destroy(c.scan);
 		return err;
@@ -599,5 +730,9 @@ vmmap_scan_destroy(struct vmmap_scan *scan)
 	free(scan->module_refs);
 	free(scan->top_modules);
 	free(scan->free_refs);
+	free(scan->cache_names);
+	free(scan->cache_refs);
+	free(scan->object_refs);
+	free(scan->dangling);
 	free(scan);
 }

@@ -41,6 +41,21 @@ struct vmmap_scan {
 	uint64_t free_pages;		/* pages free in the dump */
 	uint64_t *free_refs;		/* [from region] */
 	char free_note[160];
+	/* Pointers into free slab objects (direct map), by cache and by
+	 * the region they were found in; objects_known false: not counted
+	 * (objects_note says why). */
+	bool objects_known;
+	uint64_t free_objects;		/* free objects in the dump */
+	char (*cache_names)[64];	/* copies: the scan may outlive the map */
+	uint64_t *cache_refs;		/* [cache] */
+	size_t ncaches;
+	uint64_t *object_refs;		/* [from region] */
+	uint64_t objects_internal;	/* from inside free objects, or struct pages */
+	/* with list_dangling: each counted pointer (at most MAX_DANGLING) */
+	struct dangling { uint64_t at, value, start; size_t cache; unsigned from; } *dangling;
+	size_t ndangling, cap_dangling;
+	bool dangling_truncated;
+	char objects_note[200];
 	/* Modules by references */
 	char (*module_names)[MODULE_NAME_LEN];
 	uint64_t *module_refs;

@@ -149,6 +149,35 @@ print_free_text(const struct vmmap_scan *s, FILE *f)
 }
 
 static void
+print_objects_text(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\nPOINTERS INTO FREE SLAB OBJECTS (direct map; dangling pointers)\n");
+	if (!s->objects_known) {
+		fprintf(f, "%s\n", s->objects_note);
+		return;
+	}
+	uint64_t total = 0;
+	for (size_t i = 0; i < s->ncaches; i++)
+		if (s->cache_refs[i]) {
+			fprintf(f, "into %-20s %12" PRIu64 "\n", s->cache_names[i], s->cache_refs[i]);
+			total += s->cache_refs[i];
+		}
+	for (size_t r = 0; r < s->nregions; r++)
+		if (s->object_refs[r])
+			fprintf(f, "found in %-16s %12" PRIu64 "\n", s->regions[r].name, s->object_refs[r]);
+	for (size_t i = 0; i < s->ndangling; i++) {
+		const struct dangling *d = &s->dangling[i];
+		fprintf(f, "  at 0x%" PRIx64 " (%s): 0x%" PRIx64 " -> %s+0x%" PRIx64 "\n", d->at,
+			s->regions[d->from].name, d->value, s->cache_names[d->cache], d->value - d->start);
+	}
+	if (s->dangling_truncated)
+		fprintf(f, "  ... (the list stops at %zu)\n", s->ndangling);
+	fprintf(f, "%-25s %12" PRIu64 "  (%" PRIu64 " objects free; %" PRIu64
+		   " more pointers from inside free objects or struct pages: the allocator's own)\n",
+		"total", total, s->free_objects, s->objects_internal);
+}
+
+static void
 print_found_text(const struct vmmap_scan *s, FILE *f)
 {
 	fprintf(f, "\nWHERE FOUND (region of the page holding the pointer -> target)\n"
@@ -242,6 +271,7 @@ vmmap_print_scan_text(const struct vmmap_scan *s, FILE *f)
 	print_targets_text(s, f);
 	print_holes_text(s, f);
 	print_free_text(s, f);
+	print_objects_text(s, f);
 	print_found_text(s, f);
 	print_tops_text(s, f);
 	if (s->mapped)
@@ -304,6 +334,51 @@ print_free_json(const struct vmmap_scan *s, FILE *f)
 }
 
 static void
+print_objects_json(const struct vmmap_scan *s, FILE *f)
+{
+	fprintf(f, "\"free_objects\":{\"known\":%s", s->objects_known ? "true" : "false");
+	if (!s->objects_known) {
+		fprintf(f, ",\"note\":");
+		vmmap_print_json_string(s->objects_note, f);
+		fprintf(f, "},");
+		return;
+	}
+	uint64_t total = 0;
+	fprintf(f, ",\"objects\":%" PRIu64 ",\"caches\":[", s->free_objects);
+	for (size_t i = 0; i < s->ncaches; i++) {
+		if (!s->cache_refs[i])
+			continue;
+		fprintf(f, "%s{\"cache\":", total ? "," : "");
+		vmmap_print_json_string(s->cache_names[i], f);
+		fprintf(f, ",\"pointers\":%" PRIu64 "}", s->cache_refs[i]);
+		total += s->cache_refs[i];
+	}
+	fprintf(f, "],\"found_in\":[");
+	bool comma = false;
+	for (size_t r = 0; r < s->nregions; r++) {
+		if (!s->object_refs[r])
+			continue;
+		fprintf(f, "%s{\"from\":\"%s\",\"pointers\":%" PRIu64 "}", comma ? "," : "",
+			s->regions[r].name, s->object_refs[r]);
+		comma = true;
+	}
+	fprintf(f, "],\"pointers\":%" PRIu64 ",\"allocator_own\":%" PRIu64, total,
+		s->objects_internal);
+	if (s->dangling) {
+		fprintf(f, ",\"list\":[");
+		for (size_t i = 0; i < s->ndangling; i++) {
+			const struct dangling *d = &s->dangling[i];
+			fprintf(f, "%s{\"at\":\"0x%" PRIx64 "\",\"found_in\":\"%s\",\"value\":\"0x%" PRIx64
+				"\",\"cache\":", i ? "," : "", d->at, s->regions[d->from].name, d->value);
+			vmmap_print_json_string(s->cache_names[d->cache], f);
+			fprintf(f, ",\"object\":\"0x%" PRIx64 "\"}", d->start);
+		}
+		fprintf(f, "],\"list_truncated\":%s", s->dangling_truncated ? "true" : "false");
+	}
+	fprintf(f, "},");
+}
+
+static void
 print_found_json(const struct vmmap_scan *s, FILE *f)
 {
 	fprintf(f, "\"found_in\":[");
@@ -360,6 +435,7 @@ vmmap_print_scan_json(const struct vmmap_scan *s, FILE *f)
 	print_targets_json(s, f);
 	print_holes_json(s, f);
 	print_free_json(s, f);
+	print_objects_json(s, f);
 	print_found_json(s, f);
 	print_tops_json(s, f);
 	if (s->mapped) {

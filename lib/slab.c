@@ -465,19 +465,55 @@ slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t 
 /* ------------------------------------------------------------------ */
 /* The census of every slab */
 
-/* How many objects a freelist holds; -1 if it leaves the slab or loops,
- * -2 if the dump lacks the slab's memory. */
+static void
+push_range(struct slab_census *cs, struct slab_free_object **v, size_t *n, size_t *cap,
+	   uint64_t start, uint64_t end, size_t cache)
+{
+	if (!cs || !cs->collect || cs->collect_failed)
+		return;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 4096;
+		struct slab_free_object *nv = realloc(*v, c * sizeof(**v));
+		if (!nv) {
+			cs->collect_failed = true;
+			return;
+		}
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = (struct slab_free_object){ start, end, cache };
+}
+
+/* Keep a free object for the census's list, if it keeps one. */
+static void
+collect_free(struct slab_census *cs, uint64_t start, uint64_t size, size_t cache)
+{
+	if (cs)
+		push_range(cs, &cs->objs, &cs->nobjs, &cs->cap_objs, start, start + size, cache);
+}
+
+/* How many objects a freelist holds (each kept in cs's list if it
+ * collects); -1 if it leaves the slab or loops, -2 if the dump lacks
+ * the slab's memory. */
 static int64_t
-freelist_length(struct slab_reader *r, const struct slab_span *s, uint64_t first)
+freelist_visit(struct slab_reader *r, const struct slab_span *s, uint64_t first,
+	       struct slab_census *cs, size_t cache)
 {
 	int64_t n = 0;
 	for (uint64_t p = first; p; n++) {
 		if ((uint64_t)n > s->nobjects || !object_start(s, p))
 			return -1;
+		collect_free(cs, p, s->c->object_size, cache);
 		if (next_free(r, s->c, p, &p) == WALK_MISSING)
 			return -2;
 	}
 	return n;
+}
+
+static int64_t
+freelist_length(struct slab_reader *r, const struct slab_span *s, uint64_t first)
+{
+	return freelist_visit(r, s, first, NULL, 0);
 }
 
 static struct vmmap_slab_cache *
@@ -515,7 +551,7 @@ slab_census_add(struct slab_reader *r, uint64_t head_pfn, uint64_t slab_addr, in
 	if (!e)
 		return false;
 	struct slab_span s = { r->page_offset_base + head_pfn * PAGE_SIZE, (PAGE_SIZE << order) / c->size, c };
-	int64_t free = freelist_length(r, &s, freelist);
+	int64_t free = freelist_visit(r, &s, freelist, cs, (size_t)(e - cs->caches));
 	e->slabs++;
 	e->objects += s.nobjects;
 	e->order = (unsigned)order;
@@ -556,6 +592,53 @@ census_partial(struct slab_reader *r, struct vmmap_slab_cache *e, uint64_t page_
 	}
 }
 
+/* The objects cached in a sheaf (7.x), kept as free ones. */
+static void
+collect_sheaf(struct slab_reader *r, struct slab_census *cs, uint64_t sheaf, size_t i,
+	      uint64_t object_size)
+{
+	uint64_t size, objs[64];
+	if (!sheaf || !read_u32(r, sheaf + r->l.sheaf_size, &size) || size > MAX_SHEAF)
+		return;
+	push_range(cs, &cs->own, &cs->nown, &cs->cap_own, sheaf,
+		   sheaf + r->l.sheaf_objects + size * 8, i);
+	for (uint64_t k = 0; k < size; k += 64) {
+		uint64_t n = size - k < 64 ? size - k : 64;
+		struct vmmap_error *err = kernel_read(r->kr, sheaf + r->l.sheaf_objects + k * 8, objs, n * 8);
+		vmmap_error_destroy(err);
+		for (uint64_t j = 0; !err && j < n; j++)
+			collect_free(cs, objs[j], object_size, i);
+	}
+}
+
+static void
+collect_sheaves(struct slab_reader *r, struct slab_census *cs, size_t i)
+{
+	const struct cache *c = cache_at(r, cs->caches[i].addr);
+	if (!c || !cs->collect)
+		return;
+	for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
+		uint64_t pcs = c->cpu_sheaves + r->cpu_offset[cpu], sheaf;
+		if (read_u64(r, pcs + r->l.sheaves_main, &sheaf))
+			collect_sheaf(r, cs, sheaf, i, c->object_size);
+		if (r->l.sheaves_spare != r->l.sheaves_main && read_u64(r, pcs + r->l.sheaves_spare, &sheaf))
+			collect_sheaf(r, cs, sheaf, i, c->object_size);
+	}
+	for (unsigned nid = 0; r->l.have_barn && nid < 64; nid++) {
+		uint64_t barn, pos;
+		if (!read_u64(r, c->addr + r->l.barn + nid * r->l.node_stride, &barn) || !barn)
+			break;
+		uint64_t list = barn + r->l.barn_full;
+		if (!read_u64(r, list, &pos))
+			break;
+		for (unsigned steps = 0; pos != list && steps < 4096; steps++) {
+			collect_sheaf(r, cs, pos - r->l.sheaf_list, i, c->object_size);
+			if (!read_u64(r, pos, &pos))
+				break;
+		}
+	}
+}
+
 void
 slab_census_finish(struct slab_reader *r, struct slab_census *cs, uint64_t vmemmap,
 		   uint64_t page_struct_size)
@@ -576,9 +659,12 @@ slab_census_finish(struct slab_reader *r, struct slab_census *cs, uint64_t vmemm
 			uint64_t pfn = (slab - vmemmap) / page_struct_size;
 			struct slab_span s = { r->page_offset_base + pfn * PAGE_SIZE,
 					       (PAGE_SIZE << e->order) / c->size, c };
-			int64_t free = freelist_length(r, &s, freelist);
+			int64_t free = freelist_visit(r, &s, freelist, cs, i);
 			if (free > 0)
 				e->free_percpu += (uint64_t)free;
 		}
 	}
+	if (r->l.have_sheaves)
+		for (size_t i = 0; i < cs->n; i++)
+			collect_sheaves(r, cs, i);
 }

@@ -28,10 +28,24 @@ void slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint
 		   int order, struct vmmap_object *out);
 
 /* Every slab counted by cache: a census like /proc/slabinfo. */
+/* A free object [start, end) of caches[cache]. */
+struct slab_free_object {
+	uint64_t start, end;
+	size_t cache;
+};
 struct slab_census {
 	struct vmmap_slab_cache *caches;
 	size_t n, cap;
 	uint64_t unreadable;		/* slabs whose cache could not be read */
+	/* with collect set: every free object (freelists, CPUs' freelists,
+	 * 7.x sheaves), unsorted; collect_failed if memory ran out */
+	bool collect, collect_failed;
+	struct slab_free_object *objs;
+	size_t nobjs, cap_objs;
+	/* the allocator's own arrays of free objects (7.x sheaves), whose
+	 * pointers into free objects are no dangling ones; cache unused */
+	struct slab_free_object *own;
+	size_t nown, cap_own;
 };
 /* Count one slab (first page head_pfn, struct slab at slab_addr);
  * false only without memory. */

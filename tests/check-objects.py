@@ -19,7 +19,15 @@ wrong decoding of the hardened freelist pointers corrupts them all).
 Dumps whose guest listed no sockets (--census-only): the census alone,
 which must find slabs in more than 20 caches and no corrupt freelist.
 
+--dangling: `vmmap scan --dangling`'s pointers into free slab objects,
+each checked: the dump's ELF holds that value at that place (read here,
+at the guest's own page_offset_base), `vmmap addr` of the value finds a
+free object of that cache starting there, and of the place, no free
+object (stale words in freed memory are not counted); and the list adds
+up to the count.
+
 usage: check-objects.py VMMAP DUMP GUEST_DIR [--label L]
+       check-objects.py VMMAP ELF_DUMP TRUTH_JSON --dangling [--label L]
        check-objects.py VMMAP DUMP --census-only [--vmlinux FILE] [--label L]
 """
 import json
@@ -63,6 +71,9 @@ def main():
         i = args.index("--vmlinux")
         extra = args[i:i + 2]
         del args[i:i + 2]
+    if "--dangling" in args:
+        args.remove("--dangling")
+        return check_dangling(*args, label=label, extra=extra)
     if "--census-only" in args:
         args.remove("--census-only")
         vmmap, dump = args
@@ -108,6 +119,61 @@ def main():
     failed += check_census(vmmap, dump, caches, label, n, extra)
     print("1..%d" % n)
     return 1 if failed else 0
+
+
+def elf_reader(path):
+    import struct
+    data = open(path, "rb").read()
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    loads = []
+    for i in range(phnum):
+        t, _, off, _, pa, filesz = struct.unpack_from("<IIQQQQ", data, phoff + i * phentsize)
+        if t == 1:
+            loads.append((pa, filesz, off))
+
+    def read_u64(phys):
+        for pa, filesz, off in loads:
+            if pa <= phys and phys + 8 <= pa + filesz:
+                return struct.unpack_from("<Q", data, off + phys - pa)[0]
+        return None
+    return read_u64
+
+
+def check_dangling(vmmap, dump, truth_json, label="", extra=()):
+    pob = int(json.load(open(truth_json))["kernel"]["page_offset_base"], 16)
+    out = subprocess.run([vmmap, "scan", dump, "--json", "--dangling"] + list(extra),
+                         capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        print("not ok 1 - %s: vmmap scan failed: %s" % (label, out.stderr.strip()))
+        print("1..1")
+        return 1
+    fo = json.loads(out.stdout)["scan"]["free_objects"]
+    lst = fo.get("list", [])
+    read_u64 = elf_reader(dump)
+    held = sum(1 for d in lst if read_u64(int(d["at"], 16) - pob) == int(d["value"], 16))
+    sample = lst[:: max(1, len(lst) // 400)]	# vmmap addr on a spread of them
+    words = [d["value"][2:] for d in sample] + [d["at"][2:] for d in sample]
+    got = []
+    if words:
+        a = subprocess.run([vmmap, "addr", dump, "--json"] + list(extra) + words,
+                           capture_output=True, text=True, timeout=600)
+        got = json.loads(a.stdout)["addresses"] if a.returncode == 0 else []
+    targets, places = got[:len(sample)], got[len(sample):]
+    free_target = sum(1 for d, t in zip(sample, targets)
+                      if t.get("object", {}).get("state") in ("free", "free-percpu") and
+                      t["object"].get("cache") == d["cache"] and t["object"].get("start") == d["object"])
+    live_place = sum(1 for p in places
+                     if p.get("object", {}).get("state") not in ("free", "free-percpu"))
+    ok = (fo.get("known") and len(lst) == fo["pointers"] and not fo.get("list_truncated") and
+          held == len(lst) and free_target == len(sample) and live_place == len(sample))
+    print("%s 1 - %s: %d pointers into free slab objects listed (count %s); the dump holds each "
+          "value at its place: %d; of %d checked with vmmap addr, %d point at a free object of the "
+          "cache said and %d lie outside free objects" % (
+              "ok" if ok else "not ok", label, len(lst), fo.get("pointers"), held, len(sample),
+              free_target, live_place))
+    print("1..1")
+    return 0 if ok else 1
 
 
 def check_census(vmmap, dump, slabinfo_caches, label, n, extra):

@@ -588,6 +588,9 @@ struct vmmap_scan_options {
 	void *progress_arg;
 	size_t top;		/* how many vmalloc areas and modules to list */
 	bool list_mapped;	/* keep (and print) the mapped virtual ranges */
+	/* keep (and print) each pointer into a free slab object found
+	 * outside free objects and struct pages: where it is, its value */
+	bool list_dangling;
 };
 #define VMMAP_SCAN_OPTIONS_INIT .size = sizeof(struct vmmap_scan_options)
 
