@@ -292,9 +292,6 @@ kernel_types(struct vmmap_map *map)
 		if (map->types)
 			map->slabs = slab_reader_new(map->kr, map->types, map->k.page_offset_base.value,
 						     map->ident_why, sizeof(map->ident_why));
-		if (map->types && map->modules.n)
-			map->modsyms = modsyms_load(map->kr, map->types, &map->modules,
-						    map->modsyms_why, sizeof(map->modsyms_why));
 		if (map->types)
 			map->vmallocs = vmalloc_reader_new(map->kr, map->types, map->vmalloc_why,
 							   sizeof(map->vmalloc_why));
@@ -313,7 +310,11 @@ annotate_module(struct vmmap_map *map, struct vmmap_annotation *a)
 	a->module = map->modules.names[r->module];
 	a->module_offset = a->address - r->start;
 	pthread_mutex_lock(&map->page_lock);
-	kernel_types(map);
+	if (!map->modsyms_tried && kernel_types(map)) {
+		map->modsyms_tried = true;	/* read only when a module address is asked */
+		map->modsyms = modsyms_load(map->kr, map->types, &map->modules, map->modsyms_why,
+					    sizeof(map->modsyms_why));
+	}
 	if (map->modsyms)
 		a->module_symbol = modsyms_find(map->modsyms, r->module, a->address,
 						&a->module_symbol_offset);
@@ -434,16 +435,15 @@ census_pages(struct vmmap_map *map, struct slab_reader *r, struct slab_census *c
 	if (!kernel_read_variable(map->kr, "max_pfn", &max_pfn) || max_pfn > (1ULL << 40))
 		return vmmap_error_create(VMMAP_ERROR_NOT_FOUND, "the kernel's max_pfn is unknown");
 	page_decoder_struct_range(map->pages, &start, &end, &size);
-	for (uint64_t pfn = page_next_struct_page(map->pages, 0, max_pfn); pfn < max_pfn;
-	     pfn = page_next_struct_page(map->pages, pfn + 1, max_pfn)) {
-		struct vmmap_page p = { .size = sizeof(p) };
-		page_decode(map->pages, pfn, &p);
-		if (p.status != VMMAP_PAGE_OK || p.type != VMMAP_PAGE_TYPE_SLAB ||
-		    p.compound == VMMAP_PAGE_TAIL)
+	for (uint64_t pfn = 0; pfn < max_pfn; pfn++) {
+		int order = page_slab_head(map->pages, pfn);
+		if (order == PAGE_NO_STRUCT)	/* skip the hole whole */
+			pfn = page_next_struct_page(map->pages, pfn, max_pfn) - 1;
+		if (order < 0)
 			continue;
-		int order = p.compound == VMMAP_PAGE_HEAD ? p.order : 0;
 		if (!slab_census_add(r, pfn, start + pfn * size, order, cs))
 			return &vmmap_enomem;
+		pfn += (1ULL << order) - 1;	/* its tail pages */
 	}
 	slab_census_finish(r, cs, start, size);
 	return NULL;

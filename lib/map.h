@@ -40,6 +40,7 @@ struct vmmap_map {
 	bool ident_tried;
 	struct kernel_types *types;
 	struct slab_reader *slabs;
+	bool modsyms_tried;
 	struct module_symbols *modsyms;
 	struct vmalloc_reader *vmallocs;
 	bool tasks_tried;

@@ -660,6 +660,26 @@ past_unmapped(struct page_decoder *d, uint64_t pfn)
 	return next_pfn > pfn ? next_pfn : pfn + 1;
 }
 
+int
+page_slab_head(struct page_decoder *d, uint64_t pfn)
+{
+	uint8_t sp[MAX_STRUCT_PAGE], tail[MAX_STRUCT_PAGE];
+	if (!d->usable || d->l.enc == ENC_NONE)
+		return PAGE_NOT_SLAB;
+	enum read_result r = read_struct_page(d, pfn, sp);
+	if (r == READ_UNMAPPED)
+		return PAGE_NO_STRUCT;
+	bool from_era;
+	if (r != READ_OK || (field64(sp, d->l.off_compound) & 1) ||
+	    own_type(d, sp, &from_era) != VMMAP_PAGE_TYPE_SLAB)
+		return PAGE_NOT_SLAB;
+	if (!flag_set(d, field64(sp, d->l.off_flags), 6))
+		return 0;
+	bool hugetlb;
+	int order = compound_order(d, pfn, tail, &hugetlb);
+	return order >= 0 ? order : PAGE_NOT_SLAB;
+}
+
 uint64_t
 page_next_struct_page(struct page_decoder *d, uint64_t pfn, uint64_t end)
 {

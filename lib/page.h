@@ -34,6 +34,12 @@ const char *page_field_name(const struct page_decoder *d, uint64_t offset);
 void page_decoder_struct_range(const struct page_decoder *d, uint64_t *start,
 			       uint64_t *end, uint64_t *size);
 
+/* For a pass over every page: the order of the slab whose first page
+ * pfn is, PAGE_NOT_SLAB if it is none (or a slab's tail), PAGE_NO_STRUCT
+ * without a struct page. Lighter than page_decode(). */
+enum { PAGE_NOT_SLAB = -1, PAGE_NO_STRUCT = -2 };
+int page_slab_head(struct page_decoder *d, uint64_t pfn);
+
 /* The first pfn at or after pfn, below end, whose struct page is
  * mapped (skipping unmapped stretches of vmemmap whole), or end. */
 uint64_t page_next_struct_page(struct page_decoder *d, uint64_t pfn, uint64_t end);

@@ -24,6 +24,7 @@
 
 #include "error.h"
 #include "slab.h"
+#include "source.h"
 
 #define PAGE_SIZE 4096ULL
 #define MAX_CPUS 8192
@@ -186,10 +187,23 @@ slab_reader_destroy(struct slab_reader *r)
 /* ------------------------------------------------------------------ */
 /* Reading */
 
+/* Slab memory and caches live in the direct map, which is linear
+ * (__pa()): read it without a page walk each time; the rest (struct
+ * slab in vmemmap, per-cpu areas, vmalloc) through the page tables.
+ * 2^46 bytes: the direct map's span with 4-level paging (mm.rst). */
+static struct vmmap_error *
+read_kernel(struct slab_reader *r, uint64_t addr, void *buf, size_t len)
+{
+	uint64_t off = addr - r->page_offset_base;
+	if (addr >= r->page_offset_base && off < (1ULL << 46) && (off & 4095) + len <= 4096)
+		return source_read_phys(r->kr->src, off, buf, len);
+	return kernel_read(r->kr, addr, buf, len);
+}
+
 static bool
 read_u64(struct slab_reader *r, uint64_t addr, uint64_t *v)
 {
-	struct vmmap_error *err = kernel_read(r->kr, addr, v, sizeof(*v));
+	struct vmmap_error *err = read_kernel(r, addr, v, sizeof(*v));
 	vmmap_error_destroy(err);
 	return !err;
 }
@@ -198,7 +212,7 @@ static bool
 read_u32(struct slab_reader *r, uint64_t addr, uint64_t *v)
 {
 	uint32_t x;
-	struct vmmap_error *err = kernel_read(r->kr, addr, &x, sizeof(x));
+	struct vmmap_error *err = read_kernel(r, addr, &x, sizeof(x));
 	vmmap_error_destroy(err);
 	*v = x;
 	return !err;

@@ -30,6 +30,9 @@ struct kernel_types {
 	/* structures found in the DWARF, by name */
 	struct { char name[48]; Dwarf_Die die; } found[DWARF_CACHE];
 	size_t nfound;
+	/* structures' BTF ids, by name (0: none) */
+	struct { char name[48]; int id; } ids[DWARF_CACHE];
+	size_t nids;
 };
 
 struct kernel_types *
@@ -104,7 +107,9 @@ types_from_btf_data(const void *data, size_t len, char *why, size_t why_len)
 		snprintf(why, why_len, "out of memory");
 		return NULL;
 	}
-	*t = (struct kernel_types){ .btf = btf, .fd = -1 };
+	memset(t, 0, sizeof(*t));
+	t->btf = btf;
+	t->fd = -1;
 	return t;
 }
 
@@ -155,10 +160,20 @@ types_destroy(struct kernel_types *t)
 
 static bool dwarf_struct(const struct kernel_types *ct, const char *name, Dwarf_Die *out);
 
+/* btf__find_by_name_kind() goes through every type (some 100,000 in a
+ * distribution kernel's BTF): each structure's id is looked up once. */
 static const struct btf_type *
-struct_type(const struct kernel_types *t, const char *name)
+struct_type(const struct kernel_types *ct, const char *name)
 {
+	struct kernel_types *t = (struct kernel_types *)ct;	/* the cache only */
+	for (size_t i = 0; i < t->nids; i++)
+		if (strcmp(t->ids[i].name, name) == 0)
+			return t->ids[i].id > 0 ? btf__type_by_id(t->btf, (uint32_t)t->ids[i].id) : NULL;
 	int id = btf__find_by_name_kind(t->btf, name, BTF_KIND_STRUCT);
+	if (t->nids < DWARF_CACHE && strlen(name) < sizeof(t->ids[0].name)) {
+		snprintf(t->ids[t->nids].name, sizeof(t->ids[0].name), "%s", name);
+		t->ids[t->nids++].id = id;
+	}
 	return id > 0 ? btf__type_by_id(t->btf, (uint32_t)id) : NULL;
 }
 
