@@ -65,6 +65,7 @@ struct slab_reader {
 	struct cache **caches;		/* pointers: names stay put */
 	size_t ncaches, cap;
 	uint64_t vmemmap;		/* for the census: slab address -> pfn */
+	uint64_t ram_end;		/* max_pfn's address: 0 if unknown */
 };
 
 static bool
@@ -164,8 +165,10 @@ slab_reader_new(struct kernel *kr, const struct kernel_types *types, uint64_t pa
 		free(r);
 		return NULL;
 	}
-	uint64_t v = kernel_version(kr);
+	uint64_t v = kernel_version(kr), max_pfn;
 	r->swab = v == 0 || v >= KV(5, 7, 0);
+	if (kernel_read_variable(kr, "max_pfn", &max_pfn) && max_pfn < (1ULL << 40))
+		r->ram_end = max_pfn << 12;
 	if ((r->l.have_cpu_slab || r->l.have_sheaves) && !read_cpu_offsets(r)) {
 		r->l.have_cpu_slab = r->l.have_sheaves = false;	/* noted per object */
 	}
@@ -187,15 +190,16 @@ slab_reader_destroy(struct slab_reader *r)
 /* ------------------------------------------------------------------ */
 /* Reading */
 
-/* Slab memory and caches live in the direct map, which is linear
- * (__pa()): read it without a page walk each time; the rest (struct
- * slab in vmemmap, per-cpu areas, vmalloc) through the page tables.
- * 2^46 bytes: the direct map's span with 4-level paging (mm.rst). */
+/* Slab memory and caches live in the direct map of RAM, which is
+ * linear (__pa()): read it without a page walk each time; the rest
+ * (struct slab in vmemmap, per-cpu areas, vmalloc) through the page
+ * tables. RAM ends at max_pfn; other regions may lie within the direct
+ * map region's span (KASLR packs them), never below that end. */
 static struct vmmap_error *
 read_kernel(struct slab_reader *r, uint64_t addr, void *buf, size_t len)
 {
 	uint64_t off = addr - r->page_offset_base;
-	if (addr >= r->page_offset_base && off < (1ULL << 46) && (off & 4095) + len <= 4096)
+	if (addr >= r->page_offset_base && off < r->ram_end && (off & 4095) + len <= 4096)
 		return source_read_phys(r->kr->src, off, buf, len);
 	return kernel_read(r->kr, addr, buf, len);
 }

@@ -64,7 +64,10 @@ for want, a in zip(truth["addresses"], annotated):
           "%s in %s (vmmap in crash: %s) [%s]" % (want["address"], want["region"], a["region"],
                                                   want.get("why", "")))
 words = re.findall(r"^([0-9a-f]{16}):  ([0-9a-f]{16})(?:  \[(.*)\])?$", out, re.M)
-check(len(words) == 2 and all(w[2].startswith("modules:[") for w in words),
+# "modules:[loop]+0x288", or with the module's own symbol where the
+# types are there to read it: "modules:__this_module+0x8 [loop]"
+check(len(words) == 2 and all(re.match(r"modules:(\[\w+\]\+0x[0-9a-f]+|\S+\+0x[0-9a-f]+ \[\w+\])$", w[2])
+                              for w in words),
       "vmmap -d modules 2: both list pointers tagged with their module (%s)" % words)
 check(re.search(r"crash and vmmap agree|disagreement", out), "vmmap -c reports")
 if truth["kernel"]["pgtable_levels"] == 5:
