@@ -46,6 +46,7 @@ struct options {
 	bool json, jsonl;
 	bool mapped;		/* scan --mapped */
 	bool dangling;		/* scan --dangling */
+	bool page_state;	/* annotate --page-state */
 	unsigned jobs, timeout;
 	char **dumps;
 	size_t ndumps;
@@ -74,7 +75,7 @@ usage(FILE *f)
 		"usage: vmmap map DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N]\n"
 		"       vmmap addr DUMP... ADDR... [--vmlinux FILE] [--json|--jsonl] [-j N]\n"
 		"                                        (ADDR - reads stdin)\n"
-		"       vmmap annotate DUMP [FILE|-] [--vmlinux FILE]\n"
+		"       vmmap annotate DUMP [FILE|-] [--vmlinux FILE] [--page-state]\n"
 		"       vmmap annotate --input FILE|- DUMP... [--jsonl] [-j N]\n"
 		"       vmmap scan DUMP... [--vmlinux FILE] [--json|--jsonl] [-j N] [--mapped] [--dangling]\n"
 		"       vmmap page DUMP PFN[-PFN]... [--vmlinux FILE] [--json]   (hex page frame numbers)\n"
@@ -165,6 +166,7 @@ cmd_addr(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 
 struct text_block {
 	struct vmmap_map *map;
+	unsigned flags;		/* VMMAP_ANNOTATE_TEXT_* */
 	char *in;		/* ANNOTATE_BLOCK bytes */
 	size_t len;		/* to annotate */
 	size_t carry;		/* bytes after len: the next block's start */
@@ -177,8 +179,8 @@ static void *
 annotate_block(void *arg)
 {
 	struct text_block *b = arg;
-	struct vmmap_error *err = vmmap_annotate_text_mem(b->map, b->in, b->len, &b->out,
-							  &b->out_cap, &b->out_len);
+	struct vmmap_error *err = vmmap_annotate_text_flags(b->map, b->in, b->len, b->flags,
+							    &b->out, &b->out_cap, &b->out_len);
 	b->failed = err != NULL;
 	vmmap_error_destroy(err);
 	return NULL;
@@ -224,7 +226,7 @@ read_block(int fd, struct text_block *b, struct vmmap_error **err)
 }
 
 static struct vmmap_error *
-annotate_stream(struct vmmap_map *map, const char *name, FILE *out)
+annotate_stream(struct vmmap_map *map, const char *name, unsigned flags, FILE *out)
 {
 	int fd = strcmp(name, "-") == 0 ? STDIN_FILENO : open(name, O_RDONLY);
 	if (fd < 0)
@@ -235,6 +237,7 @@ annotate_stream(struct vmmap_map *map, const char *name, FILE *out)
 	struct vmmap_error *err = NULL;
 	for (size_t i = 0; i < nblocks; i++) {
 		b[i].map = map;
+		b[i].flags = flags;
 		if (!(b[i].in = malloc(ANNOTATE_BLOCK)))
 			err = vmmap_error_new(VMMAP_ERROR_NOMEM, "out of memory");
 	}
@@ -288,22 +291,24 @@ annotate_stream(struct vmmap_map *map, const char *name, FILE *out)
 static struct vmmap_error *
 cmd_annotate(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 {
+	unsigned flags = o->page_state ? VMMAP_ANNOTATE_TEXT_PAGE_STATE : 0;
 	if (!o->text)
-		return annotate_stream(map, o->nargs ? o->args[0] : "-", out);
-	if (!json) {
-		vmmap_annotate_text(map, o->text, o->text_len, out);
-		return NULL;
-	}
+		return annotate_stream(map, o->nargs ? o->args[0] : "-", flags, out);
 	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		return vmmap_error_new(VMMAP_ERROR_NOMEM, "out of memory");
-	vmmap_annotate_text(map, o->text, o->text_len, m);
-	fclose(m);
-	fputc('{', out);
-	vmmap_print_json_field("text", buf, len, out);
-	fputs("}\n", out);
+	size_t cap = 0, len = 0;
+	struct vmmap_error *err = vmmap_annotate_text_flags(map, o->text, o->text_len, flags, &buf,
+							    &cap, &len);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	if (json) {
+		fputc('{', out);
+		vmmap_print_json_field("text", buf ? buf : "", len, out);
+		fputs("}\n", out);
+	} else if (len) {
+		fwrite(buf, 1, len, out);
+	}
 	free(buf);
 	return NULL;
 }
@@ -556,6 +561,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "input", required_argument, NULL, 'i' },
 		{ "mapped", no_argument, NULL, 'M' },
 		{ "dangling", no_argument, NULL, 'D' },
+		{ "page-state", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -572,6 +578,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'i': o->input = optarg; break;
 		case 'M': o->mapped = true; break;
 		case 'D': o->dangling = true; break;
+		case 'P': o->page_state = true; break;
 		case 'j':
 			if (!parse_count(optarg, 1024, &o->jobs))
 				return usage_error("-j wants a number of dumps at once, 1 to 1024");
@@ -672,6 +679,8 @@ split_operands(struct options *o)
 		return usage_error("--mapped is for scan");
 	if (o->dangling && o->cmd->run != cmd_scan)
 		return usage_error("--dangling is for scan");
+	if (o->page_state && o->cmd->run != cmd_annotate)
+		return usage_error("--page-state is for annotate");
 	o->args = o->dumps + ndumps;
 	o->nargs = o->ndumps - ndumps;
 	o->ndumps = ndumps;

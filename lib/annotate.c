@@ -78,6 +78,7 @@ struct outbuf {
 	size_t *cap;
 	size_t len;
 	bool failed;
+	unsigned annotate_flags;	/* for vmmap_map_annotate() */
 };
 
 static bool
@@ -126,7 +127,7 @@ tag_word(struct vmmap_map *map, const unsigned char *cls, const unsigned char *t
 		if (!special || strcmp(special, "NULL") == 0)
 			return copied;
 	}
-	if (vmmap_map_annotate(map, v, VMMAP_ANNOTATE_NO_PHYS, &a))
+	if (vmmap_map_annotate(map, v, o->annotate_flags, &a))
 		return copied;
 	/* After the brackets that close around the word, not inside
 	 * them: "[<ffffffff81000000>] [kernel_text:...]". */
@@ -171,7 +172,19 @@ struct vmmap_error *
 vmmap_annotate_text_mem(struct vmmap_map *map, const char *text, size_t len,
 			char **buf, size_t *cap, size_t *out_len)
 {
-	struct outbuf o = { .p = buf, .cap = cap };
+	return vmmap_annotate_text_flags(map, text, len, 0, buf, cap, out_len);
+}
+
+struct vmmap_error *
+vmmap_annotate_text_flags(struct vmmap_map *map, const char *text, size_t len, unsigned flags,
+			  char **buf, size_t *cap, size_t *out_len)
+{
+	/* no page walks; the page state (a struct page read under a lock
+	 * per pointer) only when asked: dense text has millions of them */
+	struct outbuf o = { .p = buf, .cap = cap,
+			    .annotate_flags = VMMAP_ANNOTATE_NO_PHYS |
+					      (flags & VMMAP_ANNOTATE_TEXT_PAGE_STATE ? 0
+									: VMMAP_ANNOTATE_NO_PAGE) };
 	*out_len = 0;
 	if (len == 0)	/* text may be NULL then */
 		return NULL;

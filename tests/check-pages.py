@@ -151,7 +151,7 @@ def check_free_pointers(vmmap, dump, kpf, flags, changed, drifted, label, n):
 
 
 def check_annotate(vmmap, dump, kpf, flags, changed, label, n):
-    """annotate's tags: a pointer into the middle of a free block the
+    """annotate --page-state's tags: a pointer into the middle of a free block the
     guest saw (KPF_BUDDY on a run of pfns that stayed put) says "free", one
     into a slab page does not, one past the last pfn says "no page"."""
     import os
@@ -164,7 +164,7 @@ def check_annotate(vmmap, dump, kpf, flags, changed, label, n):
     free = next(p for p in range(16, last - 16) if steady(p, "buddy"))
     slab = next(p for p in range(16, last - 16) if steady(p, "slab") and not bit(flags[p], "buddy"))
     words = [base + free * 4096 + 0x10, base + slab * 4096 + 0x10, base + (last + 1) * 4096]
-    out = subprocess.run([vmmap, "annotate", dump, "-"], capture_output=True, text=True,
+    out = subprocess.run([vmmap, "annotate", dump, "-", "--page-state"], capture_output=True, text=True,
                          input=" ".join("%016x" % w for w in words) + "\n", timeout=120)
     # ("?": 5.10's direct map has no physmem_end, its end is approximate)
     import re

@@ -567,6 +567,13 @@ void vmmap_annotate_text(struct vmmap_map *map, const char *text, size_t len,
 struct vmmap_error *vmmap_annotate_text_mem(struct vmmap_map *map, const char *text,
 					    size_t len, char **buf, size_t *cap,
 					    size_t *out_len);
+/* With flags: VMMAP_ANNOTATE_TEXT_PAGE_STATE also says " free" or
+ * " no page" after a direct-map pointer into a free page or past RAM
+ * (a struct page read per such pointer: slower on dense text). */
+#define VMMAP_ANNOTATE_TEXT_PAGE_STATE 0x1
+struct vmmap_error *vmmap_annotate_text_flags(struct vmmap_map *map, const char *text,
+					      size_t len, unsigned flags, char **buf,
+					      size_t *cap, size_t *out_len);
 
 /* ------------------------------------------------------------------ */
 /* Whole-dump pointer census

@@ -577,8 +577,12 @@ Map_lookup(MapObject *self, PyObject *arg)
 
 /* str in, str out; bytes in, bytes out (a log in any encoding). */
 static PyObject *
-Map_annotate_text(MapObject *self, PyObject *arg)
+Map_annotate_text(MapObject *self, PyObject *args)
 {
+	PyObject *arg;
+	int page_state = 0;
+	if (!PyArg_ParseTuple(args, "O|p", &arg, &page_state))
+		return NULL;
 	Py_ssize_t n;
 	const char *text;
 	bool bytes = PyBytes_Check(arg);
@@ -590,8 +594,9 @@ Map_annotate_text(MapObject *self, PyObject *arg)
 	}
 	char *out = NULL;
 	size_t cap = 0, outlen = 0;
-	struct vmmap_error *err = vmmap_annotate_text_mem(self->map, text, (size_t)n, &out, &cap,
-							  &outlen);
+	struct vmmap_error *err = vmmap_annotate_text_flags(
+		self->map, text, (size_t)n, page_state ? VMMAP_ANNOTATE_TEXT_PAGE_STATE : 0, &out, &cap,
+		&outlen);
 	if (finish_call(self->ps, err) < 0) {
 		free(out);
 		return NULL;
@@ -627,8 +632,9 @@ static PyMethodDef Map_methods[] = {
 	  "Annotate one address: an int, a hex str, or a symbol[+offset] str." },
 	{ "page", (PyCFunction)(void (*)(void))Map_page, METH_O,
 	  "The state of a page frame (int pfn) as a dict." },
-	{ "annotate_text", (PyCFunction)(void (*)(void))Map_annotate_text, METH_O,
-	  "Tag the kernel pointers in a text (str or bytes; the same type back)." },
+	{ "annotate_text", (PyCFunction)(void (*)(void))Map_annotate_text, METH_VARARGS,
+	  "Tag the kernel pointers in a text (str or bytes; the same type back); "
+	  "annotate_text(text, True) also tags pointers into free pages." },
 	{ "map_json", (PyCFunction)(void (*)(void))Map_map_json, METH_NOARGS, "The map as the CLI's JSON." },
 	{ NULL, NULL, 0, NULL },
 };

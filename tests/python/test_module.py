@@ -306,8 +306,9 @@ def test_page_state():
           "Annotation.object of an address in a slab page: %s" % a.object)
     check(f.in_dump is False and a.in_dump is True,
           "Annotation.in_dump: makedumpfile -d 31 left the free page out, the slab page in")
-    check(f.tag().endswith(" free") and m.annotate_text(line) == line[:-1] + " [%s]\n" % f.tag(),
-          "Annotation.tag() and annotate_text say ' free' of a pointer into a free block (%s)" % f)
+    check(f.tag().endswith(" free") and m.annotate_text(line, True) == line[:-1] + " [%s]\n" % f.tag()
+          and m.annotate_text(line) == line[:-1] + " [%s]\n" % f.tag()[:-len(" free")],
+          "Annotation.tag() and annotate_text(text, page_state=True) say ' free' of a pointer into a free block, plain annotate_text does not (%s)" % f)
 
 
 def test_annotate():

@@ -314,10 +314,12 @@ class Map:
         """The Region holding addr."""
         return self.lookup(addr).region
 
-    def annotate_text(self, text):
+    def annotate_text(self, text, page_state=False):
         """text (str, or bytes of any encoding: the same type back) with
-        every kernel pointer tagged, as `vmmap annotate`."""
-        return self._low.annotate_text(text)
+        every kernel pointer tagged, as `vmmap annotate`; page_state:
+        also " free" / " no page" after direct-map pointers, as
+        `vmmap annotate --page-state` (a struct page read per pointer)."""
+        return self._low.annotate_text(text, bool(page_state))
 
     def to_json(self):
         """The map as `vmmap map --json` prints it."""
