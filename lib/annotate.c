@@ -117,7 +117,8 @@ tag_word(struct vmmap_map *map, const unsigned char *cls, const unsigned char *t
 	if (j - s != 16 || !word_starts_at(cls, text, s) || (j < len && (cls[text[j]] & WORD)))
 		return copied;
 	uint64_t v = hex16(text + s);
-	struct vmmap_annotation a = { VMMAP_ANNOTATION_INIT };
+	struct vmmap_annotation a;	/* vmmap_map_annotate() sets what it says */
+	a.size = sizeof(a);
 	/* kernel pointers, ERR_PTRs among them, and poison (below the
 	 * kernel half): a freed object's 6b6b... in a register is worth a
 	 * tag too, NULL plus a small offset is not */

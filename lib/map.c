@@ -309,16 +309,21 @@ annotate_module(struct vmmap_map *map, struct vmmap_annotation *a)
 		return;
 	a->module = map->modules.names[r->module];
 	a->module_offset = a->address - r->start;
-	pthread_mutex_lock(&map->page_lock);
-	if (!map->modsyms_tried && kernel_types(map)) {
-		map->modsyms_tried = true;	/* read only when a module address is asked */
-		map->modsyms = modsyms_load(map->kr, map->types, &map->modules, map->modsyms_why,
-					    sizeof(map->modsyms_why));
+	/* read once, when a module address is first asked; immutable after,
+	 * so later lookups (annotate's threads) take no lock */
+	if (!__atomic_load_n(&map->modsyms_ready, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&map->page_lock);
+		if (!map->modsyms_ready) {
+			if (kernel_types(map))
+				map->modsyms = modsyms_load(map->kr, map->types, &map->modules,
+							    map->modsyms_why, sizeof(map->modsyms_why));
+			__atomic_store_n(&map->modsyms_ready, true, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&map->page_lock);
 	}
 	if (map->modsyms)
 		a->module_symbol = modsyms_find(map->modsyms, r->module, a->address,
 						&a->module_symbol_offset);
-	pthread_mutex_unlock(&map->page_lock);
 }
 
 static void
@@ -593,8 +598,17 @@ annotate_object(struct vmmap_map *map, struct vmmap_annotation *a)
 static void
 annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_annotation *a)
 {
-	*a = (struct vmmap_annotation){ .size = sizeof(*a), .address = addr, .mapped = -1,
-					.in_dump = -1 };
+	/* Zero what every annotation has; the page, object, vmalloc area
+	 * and task are filled in only with their have_* flag (clearing
+	 * ~400 bytes per word was a third of annotate's time). */
+	memset(a, 0, offsetof(struct vmmap_annotation, page));
+	a->size = sizeof(*a);
+	a->address = addr;
+	a->mapped = -1;
+	a->in_dump = -1;
+	a->have_object = a->have_vmalloc = a->have_task = false;
+	a->module_symbol = NULL;
+	a->module_symbol_offset = 0;
 	a->region = vmmap_map_find(map, addr);
 	a->special = special_value(addr, &a->err_ptr);
 	if (a->err_ptr)

@@ -40,7 +40,7 @@ struct vmmap_map {
 	bool ident_tried;
 	struct kernel_types *types;
 	struct slab_reader *slabs;
-	bool modsyms_tried;
+	bool modsyms_ready;		/* modsyms read (or not there): atomic */
 	struct module_symbols *modsyms;
 	struct vmalloc_reader *vmallocs;
 	bool tasks_tried;
