@@ -30,6 +30,7 @@
 #define MAX_CPUS 8192
 #define MAX_CACHES 4096
 #define MAX_SHEAF 4096
+#define RAM_SLOTS 256	/* 1 MiB of pages read */
 
 /* Member offsets, each found in the dump's BTF or absent (have_*). */
 struct slab_layout {
@@ -66,6 +67,7 @@ struct slab_reader {
 	size_t ncaches, cap;
 	uint64_t vmemmap;		/* for the census: slab address -> pfn */
 	uint64_t ram_end;		/* max_pfn's address: 0 if unknown */
+	struct ram_copy { uint64_t page; bool valid; uint8_t data[4096]; } *ram;	/* RAM_SLOTS */
 };
 
 static bool
@@ -160,9 +162,15 @@ slab_reader_new(struct kernel *kr, const struct kernel_types *types, uint64_t pa
 	}
 	r->kr = kr;
 	r->page_offset_base = page_offset_base;
+	r->ram = calloc(RAM_SLOTS, sizeof(*r->ram));
+	if (!r->ram) {
+		snprintf(why, why_len, "out of memory");
+		free(r);
+		return NULL;
+	}
 	if (!layout_caches(types, &r->l)) {
 		snprintf(why, why_len, "the kernel's BTF has no SLUB layout (struct slab/kmem_cache)");
-		free(r);
+		slab_reader_destroy(r);
 		return NULL;
 	}
 	uint64_t v = kernel_version(kr), max_pfn;
@@ -184,11 +192,33 @@ slab_reader_destroy(struct slab_reader *r)
 		free(r->caches[i]);
 	free(r->caches);
 	free(r->cpu_offset);
+	free(r->ram);
 	free(r);
 }
 
 /* ------------------------------------------------------------------ */
 /* Reading */
+
+/* A physical page of RAM through a small cache of the reader's own: a
+ * walk reads the same slab pages again and again, and each read of the
+ * source is a lookup in libkdumpfile (and a pread(2) on a miss). */
+static struct vmmap_error *
+read_ram(struct slab_reader *r, uint64_t phys, void *buf, size_t len)
+{
+	uint64_t page = phys & ~4095ULL;
+	struct ram_copy *c = &r->ram[(page >> 12) % RAM_SLOTS];
+	if (!c->valid || c->page != page) {
+		struct vmmap_error *err = source_read_phys(r->kr->src, page, c->data, 4096);
+		if (err) {
+			c->valid = false;
+			return err;
+		}
+		c->page = page;
+		c->valid = true;
+	}
+	memcpy(buf, c->data + (phys & 4095), len);
+	return NULL;
+}
 
 /* Slab memory and caches live in the direct map of RAM, which is
  * linear (__pa()): read it without a page walk each time; the rest
@@ -200,7 +230,7 @@ read_kernel(struct slab_reader *r, uint64_t addr, void *buf, size_t len)
 {
 	uint64_t off = addr - r->page_offset_base;
 	if (addr >= r->page_offset_base && off < r->ram_end && (off & 4095) + len <= 4096)
-		return source_read_phys(r->kr->src, off, buf, len);
+		return read_ram(r, off, buf, len);
 	return kernel_read(r->kr, addr, buf, len);
 }
 
