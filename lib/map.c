@@ -498,7 +498,8 @@ vmmap_map_slab_caches(struct vmmap_map *map, struct vmmap_slab_cache **caches, s
 		free(cs.caches);
 		return err;
 	}
-	qsort(cs.caches, cs.n, sizeof(*cs.caches), census_cmp);
+	if (cs.n)
+		qsort(cs.caches, cs.n, sizeof(*cs.caches), census_cmp);
 	*caches = cs.caches;
 	*n = cs.n;
 	return NULL;

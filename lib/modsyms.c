@@ -168,7 +168,8 @@ modsyms_load(struct kernel *kr, const struct kernel_types *types, const struct m
 			return NULL;
 		}
 	}
-	qsort(ms->v, ms->n, sizeof(*ms->v), modsym_cmp);
+	if (ms->n)
+		qsort(ms->v, ms->n, sizeof(*ms->v), modsym_cmp);
 	return ms;
 }
 

@@ -628,14 +628,16 @@ find_free_objects(struct scan_ctx *c)
 	for (size_t i = 0; i < cs.n; i++)
 		snprintf(s->cache_names[i], sizeof(s->cache_names[i]), "%s", cs.caches[i].name);
 	free(cs.caches);
-	qsort(cs.objs, cs.nobjs, sizeof(*cs.objs), object_cmp);
+	if (cs.nobjs)	/* qsort() wants a buffer even for nothing */
+		qsort(cs.objs, cs.nobjs, sizeof(*cs.objs), object_cmp);
 	for (size_t i = 0; i < cs.nobjs; i++) {
 		uint64_t first = (cs.objs[i].start - c->page_offset) >> 12;
 		uint64_t last = (cs.objs[i].end - 1 - c->page_offset) >> 12;
 		for (uint64_t pfn = first; pfn <= last && pfn < c->npfn; pfn++)
 			c->obj_pfns[pfn / 64] |= 1ULL << (pfn % 64);
 	}
-	qsort(cs.own, cs.nown, sizeof(*cs.own), object_cmp);
+	if (cs.nown)	/* 7.x sheaves only */
+		qsort(cs.own, cs.nown, sizeof(*cs.own), object_cmp);
 	c->objs = cs.objs;
 	c->nobjs = cs.nobjs;
 	c->own = cs.own;
