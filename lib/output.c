@@ -201,6 +201,16 @@ vmmap_print_json_field(const char *key, const char *s, size_t len, FILE *f)
 	}
 }
 
+/* "key":"name+0x10", no comma. */
+static void
+json_symbol(FILE *f, const char *key, const char *name, uint64_t offset)
+{
+	char sym[200];
+	snprintf(sym, sizeof(sym), "%s+0x%" PRIx64, name, offset);
+	fprintf(f, "\"%s\":", key);
+	vmmap_print_json_string(sym, f);
+}
+
 static void
 json_hex(FILE *f, const char *key, uint64_t v, bool comma)
 {
@@ -490,10 +500,8 @@ print_vmalloc_json(const struct vmmap_vmalloc_area *v, FILE *f)
 		if (v->phys_addr)
 			fprintf(f, ",\"phys_addr\":\"0x%" PRIx64 "\"", v->phys_addr);
 		if (v->caller_symbol) {
-			char sym[200];
-			snprintf(sym, sizeof(sym), "%s+0x%" PRIx64, v->caller_symbol, v->caller_offset);
-			fprintf(f, ",\"caller_symbol\":");
-			vmmap_print_json_string(sym, f);
+			fputc(',', f);
+			json_symbol(f, "caller_symbol", v->caller_symbol, v->caller_offset);
 		}
 	}
 	fprintf(f, "},");
@@ -556,10 +564,7 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 		json_hex(f, "pfn", a->pfn, true);
 	}
 	if (a->symbol) {
-		char sym[200];
-		snprintf(sym, sizeof(sym), "%s+0x%" PRIx64, a->symbol, a->symbol_offset);
-		fprintf(f, "\"symbol\":");
-		vmmap_print_json_string(sym, f);
+		json_symbol(f, "symbol", a->symbol, a->symbol_offset);
 		fputc(',', f);
 	}
 	if (a->module) {
@@ -568,10 +573,7 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 		fputc(',', f);
 	}
 	if (a->module_symbol) {
-		char sym[200];
-		snprintf(sym, sizeof(sym), "%s+0x%" PRIx64, a->module_symbol, a->module_symbol_offset);
-		fprintf(f, "\"module_symbol\":");
-		vmmap_print_json_string(sym, f);
+		json_symbol(f, "module_symbol", a->module_symbol, a->module_symbol_offset);
 		fputc(',', f);
 	}
 	if (a->mapped >= 0)
