@@ -123,6 +123,28 @@ kernel_read(struct kernel *k, uint64_t vaddr, void *buf, size_t len)
 
 
 bool
+kernel_read_string(struct kernel *k, uint64_t vaddr, char *buf, size_t size, size_t *len)
+{
+	for (size_t got = 0; got + 1 < size;) {
+		size_t n = X86_64_PAGE_SIZE - ((vaddr + got) & (X86_64_PAGE_SIZE - 1));
+		if (n > size - 1 - got)
+			n = size - 1 - got;
+		struct vmmap_error *err = kernel_read(k, vaddr + got, buf + got, n);
+		if (err) {
+			drop(err);
+			return false;
+		}
+		const char *nul = memchr(buf + got, '\0', n);
+		if (nul) {
+			*len = (size_t)(nul - buf);
+			return true;
+		}
+		got += n;
+	}
+	return false;
+}
+
+bool
 kernel_read_variable(struct kernel *k, const char *name, uint64_t *value)
 {
 	uint64_t addr;

@@ -75,25 +75,13 @@ add_symbol(struct module_symbols *ms, uint64_t addr, size_t module, const char *
 	return true;
 }
 
-/* A symbol's name: printable, at most MAX_NAME - 1 bytes; 0 if none. */
+/* A symbol's name (buf: MAX_NAME + 1 bytes): printable, no space, at
+ * most MAX_NAME - 1 bytes; 0 if none. */
 static size_t
 read_name(struct kernel *kr, uint64_t addr, char *buf)
 {
-	struct vmmap_error *err = kernel_read(kr, addr, buf, MAX_NAME);
-	if (err) {	/* near the end of the table's page run: byte by byte */
-		vmmap_error_destroy(err);
-		size_t i;
-		for (i = 0; i < MAX_NAME; i++) {
-			err = kernel_read(kr, addr + i, &buf[i], 1);
-			vmmap_error_destroy(err);
-			if (err || !buf[i])
-				break;
-		}
-		if (i == MAX_NAME || err)
-			return 0;
-	}
-	size_t len = strnlen(buf, MAX_NAME);
-	if (len == MAX_NAME)
+	size_t len;
+	if (!kernel_read_string(kr, addr, buf, MAX_NAME + 1, &len))
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		if (buf[i] <= 0x20 || buf[i] >= 0x7f)
@@ -117,7 +105,7 @@ load_module(struct kernel *kr, const struct kallsyms_layout *l, const struct mod
 		return true;	/* this module's symbols are unknown */
 	}
 	Elf64_Sym sym;
-	char name[MAX_NAME];
+	char name[MAX_NAME + 1];
 	for (uint32_t i = 0; i < num; i++) {
 		err = kernel_read(kr, symtab + (uint64_t)i * sizeof(sym), &sym, sizeof(sym));
 		if (err) {

@@ -65,7 +65,6 @@ struct slab_reader {
 	unsigned ncpus;
 	struct cache **caches;		/* pointers: names stay put */
 	size_t ncaches, cap;
-	uint64_t vmemmap;		/* for the census: slab address -> pfn */
 	uint64_t ram_end;		/* max_pfn's address: 0 if unknown */
 	struct ram_copy { uint64_t page; bool valid; uint8_t data[4096]; } *ram;	/* RAM_SLOTS */
 };
@@ -252,23 +251,20 @@ read_u32(struct slab_reader *r, uint64_t addr, uint64_t *v)
 	return !err;
 }
 
-/* The name a kmem_cache points at: printable, at most 63 bytes. */
+/* The name a kmem_cache points at: printable, at most 62 bytes; "?"
+ * if it is not. */
 static void
-read_name(struct slab_reader *r, uint64_t ptr, char *buf, size_t len)
+read_name(struct slab_reader *r, uint64_t ptr, char *buf, size_t size)
 {
-	snprintf(buf, len, "?");
-	char tmp[64];
-	for (size_t i = 0; i + 1 < sizeof(tmp) && i + 1 < len; i++) {
-		struct vmmap_error *err = kernel_read(r->kr, ptr + i, &tmp[i], 1);
-		vmmap_error_destroy(err);
-		if (err || (tmp[i] && (tmp[i] < 0x20 || tmp[i] > 0x7e)))
-			return;
-		if (!tmp[i]) {
-			if (i)
-				memcpy(buf, tmp, i + 1);
-			return;
-		}
-	}
+	size_t len;
+	if (!kernel_read_string(r->kr, ptr, buf, size, &len) || !len)
+		goto bad;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] < 0x20 || buf[i] > 0x7e)
+			goto bad;
+	return;
+bad:
+	snprintf(buf, size, "?");
 }
 
 /* The kmem_cache at addr, read once and kept. */
@@ -355,21 +351,74 @@ next_free(struct slab_reader *r, const struct cache *c, uint64_t p, uint64_t *ne
 	return WALK_NOT_FOUND;
 }
 
-/* Follow a freelist from first, looking for target. */
+static void
+push_range(struct slab_census *cs, struct slab_free_object **v, size_t *n, size_t *cap,
+	   uint64_t start, uint64_t end, size_t cache)
+{
+	if (!cs || !cs->collect || cs->collect_failed)
+		return;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 4096;
+		struct slab_free_object *nv = realloc(*v, c * sizeof(**v));
+		if (!nv) {
+			cs->collect_failed = true;
+			return;
+		}
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = (struct slab_free_object){ start, end, cache };
+}
+
+/* Keep a free object for the census's list, if it keeps one. */
+static void
+collect_free(struct slab_census *cs, uint64_t start, uint64_t size, size_t cache)
+{
+	if (cs)
+		push_range(cs, &cs->objs, &cs->nobjs, &cs->cap_objs, start, start + size, cache);
+}
+
+/* Follow a freelist from first: how many objects it holds, each kept
+ * in cs's list if it collects, stopping at target if it is on it
+ * (*found). -1 if the list leaves the slab or loops, -2 if the dump
+ * lacks the slab's memory. */
+static int64_t
+freelist_walk(struct slab_reader *r, const struct slab_span *s, uint64_t first, uint64_t target,
+	      bool *found, struct slab_census *cs, size_t cache)
+{
+	int64_t n = 0;
+	*found = false;
+	for (uint64_t p = first; p; n++) {
+		if ((uint64_t)n > s->nobjects || !object_start(s, p))
+			return -1;
+		if (target && p == target) {
+			*found = true;
+			return n;
+		}
+		collect_free(cs, p, s->c->object_size, cache);
+		if (next_free(r, s->c, p, &p) == WALK_MISSING)
+			return -2;
+	}
+	return n;
+}
+
+/* Is target on the freelist from first? */
 static enum walk
 walk_freelist(struct slab_reader *r, const struct slab_span *s, uint64_t first, uint64_t target)
 {
-	uint64_t p = first;
-	for (uint64_t steps = 0; p; steps++) {
-		if (steps > s->nobjects || !object_start(s, p))
-			return WALK_CORRUPT;
-		if (p == target)
-			return WALK_FOUND;
-		enum walk w = next_free(r, s->c, p, &p);
-		if (w != WALK_NOT_FOUND)
-			return w;
-	}
-	return WALK_NOT_FOUND;
+	bool found;
+	int64_t n = freelist_walk(r, s, first, target, &found, NULL, 0);
+	return found ? WALK_FOUND : n == -1 ? WALK_CORRUPT : n == -2 ? WALK_MISSING : WALK_NOT_FOUND;
+}
+
+/* How many objects a freelist holds (each kept in cs's list if it
+ * collects); -1 or -2 as freelist_walk(). */
+static int64_t
+freelist_visit(struct slab_reader *r, const struct slab_span *s, uint64_t first,
+	       struct slab_census *cs, size_t cache)
+{
+	bool found;
+	return freelist_walk(r, s, first, 0, &found, cs, cache);
 }
 
 /* On the freelist of a CPU whose current slab this is? */
@@ -390,33 +439,43 @@ walk_cpu_freelists(struct slab_reader *r, const struct slab_span *s, uint64_t sl
 	return WALK_NOT_FOUND;
 }
 
-/* Is target among the objects a sheaf caches? */
+#define NO_SHEAF UINT64_MAX
+
+/* Call visit on each object a sheaf caches (7.x) until it returns
+ * true (then true); *size: how many the sheaf holds, NO_SHEAF if its
+ * size is unreadable or absurd. */
 static bool
-in_sheaf(struct slab_reader *r, uint64_t sheaf, uint64_t target)
+sheaf_objects(struct slab_reader *r, uint64_t sheaf, bool (*visit)(void *arg, uint64_t object),
+	      void *arg, uint64_t *size)
 {
-	uint64_t size, objs[64];
-	if (!sheaf || !read_u32(r, sheaf + r->l.sheaf_size, &size) || size > MAX_SHEAF)
+	uint64_t objs[64];
+	if (!sheaf || !read_u32(r, sheaf + r->l.sheaf_size, size) || *size > MAX_SHEAF) {
+		*size = NO_SHEAF;
 		return false;
-	for (uint64_t i = 0; i < size; i += 64) {
-		uint64_t n = size - i < 64 ? size - i : 64;
+	}
+	for (uint64_t i = 0; i < *size; i += 64) {
+		uint64_t n = *size - i < 64 ? *size - i : 64;
 		struct vmmap_error *err = kernel_read(r->kr, sheaf + r->l.sheaf_objects + i * 8, objs, n * 8);
 		vmmap_error_destroy(err);
 		for (uint64_t j = 0; !err && j < n; j++)
-			if (objs[j] == target)
+			if (visit(arg, objs[j]))
 				return true;
 	}
 	return false;
 }
 
-/* In one of the CPUs' main or spare sheaf, or a full sheaf of a node's
- * barn (7.x)? */
+/* Call visit on each of a cache's sheaves (7.x) until it returns true
+ * (then true): every CPU's main and spare, then the full ones in each
+ * node's barn (a bounded walk of its list). */
 static bool
-in_sheaves(struct slab_reader *r, const struct cache *c, uint64_t target)
+for_each_sheaf(struct slab_reader *r, const struct cache *c,
+	       bool (*visit)(struct slab_reader *r, uint64_t sheaf, void *arg), void *arg)
 {
 	for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
 		uint64_t pcs = c->cpu_sheaves + r->cpu_offset[cpu], sheaf;
-		if ((read_u64(r, pcs + r->l.sheaves_main, &sheaf) && in_sheaf(r, sheaf, target)) ||
-		    (read_u64(r, pcs + r->l.sheaves_spare, &sheaf) && in_sheaf(r, sheaf, target)))
+		if ((read_u64(r, pcs + r->l.sheaves_main, &sheaf) && visit(r, sheaf, arg)) ||
+		    (r->l.sheaves_spare != r->l.sheaves_main &&
+		     read_u64(r, pcs + r->l.sheaves_spare, &sheaf) && visit(r, sheaf, arg)))
 			return true;
 	}
 	for (unsigned nid = 0; r->l.have_barn && nid < 64; nid++) {
@@ -427,13 +486,34 @@ in_sheaves(struct slab_reader *r, const struct cache *c, uint64_t target)
 		if (!read_u64(r, list, &pos))
 			break;
 		for (unsigned steps = 0; pos != list && steps < 4096; steps++) {
-			if (in_sheaf(r, pos - r->l.sheaf_list, target))
+			if (visit(r, pos - r->l.sheaf_list, arg))
 				return true;
 			if (!read_u64(r, pos, &pos))
 				break;
 		}
 	}
 	return false;
+}
+
+static bool
+is_target(void *arg, uint64_t object)
+{
+	return object == *(const uint64_t *)arg;
+}
+
+static bool
+sheaf_holds(struct slab_reader *r, uint64_t sheaf, void *target)
+{
+	uint64_t size;
+	return sheaf_objects(r, sheaf, is_target, target, &size);
+}
+
+/* In one of the CPUs' main or spare sheaf, or a full sheaf of a node's
+ * barn (7.x)? */
+static bool
+in_sheaves(struct slab_reader *r, const struct cache *c, uint64_t target)
+{
+	return for_each_sheaf(r, c, sheaf_holds, &target);
 }
 
 /* ------------------------------------------------------------------ */
@@ -513,51 +593,6 @@ slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t 
 /* ------------------------------------------------------------------ */
 /* The census of every slab */
 
-static void
-push_range(struct slab_census *cs, struct slab_free_object **v, size_t *n, size_t *cap,
-	   uint64_t start, uint64_t end, size_t cache)
-{
-	if (!cs || !cs->collect || cs->collect_failed)
-		return;
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 4096;
-		struct slab_free_object *nv = realloc(*v, c * sizeof(**v));
-		if (!nv) {
-			cs->collect_failed = true;
-			return;
-		}
-		*v = nv;
-		*cap = c;
-	}
-	(*v)[(*n)++] = (struct slab_free_object){ start, end, cache };
-}
-
-/* Keep a free object for the census's list, if it keeps one. */
-static void
-collect_free(struct slab_census *cs, uint64_t start, uint64_t size, size_t cache)
-{
-	if (cs)
-		push_range(cs, &cs->objs, &cs->nobjs, &cs->cap_objs, start, start + size, cache);
-}
-
-/* How many objects a freelist holds (each kept in cs's list if it
- * collects); -1 if it leaves the slab or loops, -2 if the dump lacks
- * the slab's memory. */
-static int64_t
-freelist_visit(struct slab_reader *r, const struct slab_span *s, uint64_t first,
-	       struct slab_census *cs, size_t cache)
-{
-	int64_t n = 0;
-	for (uint64_t p = first; p; n++) {
-		if ((uint64_t)n > s->nobjects || !object_start(s, p))
-			return -1;
-		collect_free(cs, p, s->c->object_size, cache);
-		if (next_free(r, s->c, p, &p) == WALK_MISSING)
-			return -2;
-	}
-	return n;
-}
-
 static int64_t
 freelist_length(struct slab_reader *r, const struct slab_span *s, uint64_t first)
 {
@@ -612,10 +647,25 @@ slab_census_add(struct slab_reader *r, uint64_t head_pfn, uint64_t slab_addr, in
 	return true;
 }
 
+/* Where vmemmap puts struct pages, for a slab's pages from its struct
+ * slab (the first page's struct page). */
+struct struct_pages {
+	uint64_t vmemmap, size;
+};
+
+/* The objects of the slab (of 2^order pages) whose struct slab is at slab. */
+static struct slab_span
+span_of_struct_slab(const struct slab_reader *r, struct struct_pages sp, uint64_t slab, unsigned order,
+		    const struct cache *c)
+{
+	uint64_t pfn = (slab - sp.vmemmap) / sp.size;
+	return (struct slab_span){ r->page_offset_base + pfn * PAGE_SIZE, (PAGE_SIZE << order) / c->size, c };
+}
+
 /* Free objects of the slabs on a cache's node partial lists: what
  * /proc/slabinfo counts free (mm/slub.c, count_partial()). */
 static void
-census_partial(struct slab_reader *r, struct vmmap_slab_cache *e, uint64_t page_struct_size)
+census_partial(struct slab_reader *r, struct vmmap_slab_cache *e, struct struct_pages sp)
 {
 	const struct cache *c = cache_at(r, e->addr);
 	for (unsigned nid = 0; c && nid < 64; nid++) {
@@ -629,10 +679,7 @@ census_partial(struct slab_reader *r, struct vmmap_slab_cache *e, uint64_t page_
 			uint64_t slab = head - r->l.slab_list, freelist;
 			if (!read_u64(r, head, &pos) || !read_u64(r, slab + r->l.slab_freelist, &freelist))
 				break;
-			/* the slab's pfn from its struct page's place in vmemmap */
-			uint64_t pfn = (slab - r->vmemmap) / page_struct_size;
-			struct slab_span s = { r->page_offset_base + pfn * PAGE_SIZE,
-					       (PAGE_SIZE << e->order) / c->size, c };
+			struct slab_span s = span_of_struct_slab(r, sp, slab, e->order, c);
 			int64_t free = freelist_length(r, &s, freelist);
 			if (free > 0)
 				e->free_partial += (uint64_t)free;
@@ -640,23 +687,31 @@ census_partial(struct slab_reader *r, struct vmmap_slab_cache *e, uint64_t page_
 	}
 }
 
-/* The objects cached in a sheaf (7.x), kept as free ones. */
-static void
-collect_sheaf(struct slab_reader *r, struct slab_census *cs, uint64_t sheaf, size_t i,
-	      uint64_t object_size)
+/* Keeping a cache's sheaves' objects as free ones. */
+struct sheaf_collect {
+	struct slab_census *cs;
+	size_t cache;
+	uint64_t object_size;
+};
+
+static bool
+collect_object(void *arg, uint64_t object)
 {
-	uint64_t size, objs[64];
-	if (!sheaf || !read_u32(r, sheaf + r->l.sheaf_size, &size) || size > MAX_SHEAF)
-		return;
-	push_range(cs, &cs->own, &cs->nown, &cs->cap_own, sheaf,
-		   sheaf + r->l.sheaf_objects + size * 8, i);
-	for (uint64_t k = 0; k < size; k += 64) {
-		uint64_t n = size - k < 64 ? size - k : 64;
-		struct vmmap_error *err = kernel_read(r->kr, sheaf + r->l.sheaf_objects + k * 8, objs, n * 8);
-		vmmap_error_destroy(err);
-		for (uint64_t j = 0; !err && j < n; j++)
-			collect_free(cs, objs[j], object_size, i);
-	}
+	struct sheaf_collect *sc = arg;
+	collect_free(sc->cs, object, sc->object_size, sc->cache);
+	return false;
+}
+
+static bool
+collect_sheaf(struct slab_reader *r, uint64_t sheaf, void *arg)
+{
+	struct sheaf_collect *sc = arg;
+	uint64_t size;
+	sheaf_objects(r, sheaf, collect_object, sc, &size);
+	if (size != NO_SHEAF)	/* the sheaf itself: the allocator's own array */
+		push_range(sc->cs, &sc->cs->own, &sc->cs->nown, &sc->cs->cap_own, sheaf,
+			   sheaf + r->l.sheaf_objects + size * 8, sc->cache);
+	return false;
 }
 
 static void
@@ -665,37 +720,19 @@ collect_sheaves(struct slab_reader *r, struct slab_census *cs, size_t i)
 	const struct cache *c = cache_at(r, cs->caches[i].addr);
 	if (!c || !cs->collect)
 		return;
-	for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
-		uint64_t pcs = c->cpu_sheaves + r->cpu_offset[cpu], sheaf;
-		if (read_u64(r, pcs + r->l.sheaves_main, &sheaf))
-			collect_sheaf(r, cs, sheaf, i, c->object_size);
-		if (r->l.sheaves_spare != r->l.sheaves_main && read_u64(r, pcs + r->l.sheaves_spare, &sheaf))
-			collect_sheaf(r, cs, sheaf, i, c->object_size);
-	}
-	for (unsigned nid = 0; r->l.have_barn && nid < 64; nid++) {
-		uint64_t barn, pos;
-		if (!read_u64(r, c->addr + r->l.barn + nid * r->l.node_stride, &barn) || !barn)
-			break;
-		uint64_t list = barn + r->l.barn_full;
-		if (!read_u64(r, list, &pos))
-			break;
-		for (unsigned steps = 0; pos != list && steps < 4096; steps++) {
-			collect_sheaf(r, cs, pos - r->l.sheaf_list, i, c->object_size);
-			if (!read_u64(r, pos, &pos))
-				break;
-		}
-	}
+	struct sheaf_collect sc = { cs, i, c->object_size };
+	for_each_sheaf(r, c, collect_sheaf, &sc);
 }
 
 void
 slab_census_finish(struct slab_reader *r, struct slab_census *cs, uint64_t vmemmap,
 		   uint64_t page_struct_size)
 {
-	r->vmemmap = vmemmap;
+	struct struct_pages sp = { vmemmap, page_struct_size };
 	for (size_t i = 0; i < cs->n; i++) {
 		struct vmmap_slab_cache *e = &cs->caches[i];
 		if (r->l.have_nodes && page_struct_size)
-			census_partial(r, e, page_struct_size);
+			census_partial(r, e, sp);
 		const struct cache *c = cache_at(r, e->addr);
 		if (!c || !r->l.have_cpu_slab)
 			continue;
@@ -704,9 +741,7 @@ slab_census_finish(struct slab_reader *r, struct slab_census *cs, uint64_t vmemm
 			if (!read_u64(r, kcc + r->l.cpu_slab_slab, &slab) || !slab ||
 			    !read_u64(r, kcc + r->l.cpu_freelist, &freelist))
 				continue;
-			uint64_t pfn = (slab - vmemmap) / page_struct_size;
-			struct slab_span s = { r->page_offset_base + pfn * PAGE_SIZE,
-					       (PAGE_SIZE << e->order) / c->size, c };
+			struct slab_span s = span_of_struct_slab(r, sp, slab, e->order, c);
 			int64_t free = freelist_visit(r, &s, freelist, cs, i);
 			if (free > 0)
 				e->free_percpu += (uint64_t)free;
