@@ -36,6 +36,8 @@ import re
 import subprocess
 import sys
 
+import checklib
+
 
 def socket_addresses(guest):
     addrs = []
@@ -61,16 +63,9 @@ def slabinfo(guest):
 
 def main():
     args = sys.argv[1:]
-    label = ""
-    if "--label" in args:
-        i = args.index("--label")
-        label = args[i + 1]
-        del args[i:i + 2]
-    extra = []	# --vmlinux FILE: types from its DWARF where the dump has no BTF
-    if "--vmlinux" in args:
-        i = args.index("--vmlinux")
-        extra = args[i:i + 2]
-        del args[i:i + 2]
+    label = checklib.take_option(args, "--label", "")
+    vmlinux = checklib.take_option(args, "--vmlinux")	# types from its DWARF where the dump has no BTF
+    extra = ["--vmlinux", vmlinux] if vmlinux else []
     if "--dangling" in args:
         args.remove("--dangling")
         return check_dangling(*args, label=label, extra=extra)
@@ -124,13 +119,7 @@ def main():
 def elf_reader(path):
     import struct
     data = open(path, "rb").read()
-    phoff, = struct.unpack_from("<Q", data, 0x20)
-    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
-    loads = []
-    for i in range(phnum):
-        t, _, off, _, pa, filesz = struct.unpack_from("<IIQQQQ", data, phoff + i * phentsize)
-        if t == 1:
-            loads.append((pa, filesz, off))
+    loads = checklib.elf_loads(path)
 
     def read_u64(phys):
         for pa, filesz, off in loads:

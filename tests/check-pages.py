@@ -23,6 +23,8 @@ import json
 import subprocess
 import sys
 
+import checklib
+
 KPF = {"slab": 7, "buddy": 10, "anon": 12, "head": 15, "tail": 16, "huge": 17,
        "nopage": 20, "offline": 23, "pgtable": 26, "lru": 5}
 
@@ -104,14 +106,9 @@ def elf_words_into(dump, base, npfn):
     counts = {}
     with open(dump, "rb") as f:
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        phoff, = struct.unpack_from("<Q", data, 0x20)
-        phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
         highs = {(base + i) >> 32 for i in (0, npfn * 4096 - 1)}
         pattern = re.compile(b"|".join(re.escape(struct.pack("<I", h)) for h in highs))
-        for i in range(phnum):
-            ptype, _, off, _, _, filesz = struct.unpack_from("<IIQQQQ", data, phoff + i * phentsize)
-            if ptype != 1:
-                continue
+        for _, filesz, off in checklib.elf_loads(dump):
             for m in pattern.finditer(data, off + 4, off + filesz):
                 at = m.start() - 4
                 if (at - off) % 8:
@@ -179,20 +176,11 @@ def check_annotate(vmmap, dump, kpf, flags, changed, label, n):
 
 def main():
     args = sys.argv[1:]
-    label, max_drift = "", 0.01
-    if "--label" in args:
-        i = args.index("--label")
-        label = args[i + 1]
-        del args[i:i + 2]
-    if "--max-drift" in args:
-        i = args.index("--max-drift")
-        max_drift = float(args[i + 1])
-        del args[i:i + 2]
+    label = checklib.take_option(args, "--label", "")
+    max_drift = float(checklib.take_option(args, "--max-drift", 0.01))
     try:
-        if "--meminfo" in args:
-            i = args.index("--meminfo")
-            meminfo = args[i + 1]
-            del args[i:i + 2]
+        meminfo = checklib.take_option(args, "--meminfo")
+        if meminfo:
             vmmap, dump = args
             return check_memfree(vmmap, dump, meminfo, label, max_drift)
         vmmap, dump, kpf = args

@@ -24,6 +24,8 @@ import struct
 import subprocess
 import sys
 
+import checklib
+
 WRAPPER = shlex.split(os.environ.get("VMMAP_WRAPPER", ""))
 results = []
 
@@ -79,18 +81,7 @@ def check_planted(vmmap, dump, *extra):
 
 
 def elf_loads(path):
-    with open(path, "rb") as f:
-        head = f.read(64)
-        phoff, = struct.unpack_from("<Q", head, 0x20)
-        phentsize, phnum = struct.unpack_from("<HH", head, 0x36)
-        f.seek(phoff)
-        table = f.read(phentsize * phnum)
-    loads = []
-    for i in range(phnum):
-        p_type, _, _, _, paddr, filesz, _, _ = struct.unpack_from("<IIQQQQQQ", table, i * phentsize)
-        if p_type == 1 and filesz:
-            loads.append((paddr, filesz))
-    return loads
+    return [(paddr, filesz) for paddr, filesz, _ in checklib.elf_loads(path)]
 
 
 def check_pages(vmmap, dump):

@@ -17,6 +17,8 @@ import re
 import subprocess
 import sys
 
+import checklib
+
 
 def run(cmd):
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
@@ -27,16 +29,9 @@ def run(cmd):
 
 def main():
     args = sys.argv[1:]
-    label = ""
-    if "--label" in args:
-        i = args.index("--label")
-        label = args[i + 1]
-        del args[i:i + 2]
-    extra = []	# --vmlinux FILE: types from its DWARF where the dump has no BTF
-    if "--vmlinux" in args:
-        i = args.index("--vmlinux")
-        extra = args[i:i + 2]
-        del args[i:i + 2]
+    label = checklib.take_option(args, "--label", "")
+    vmlinux = checklib.take_option(args, "--vmlinux")	# types from its DWARF where the dump has no BTF
+    extra = ["--vmlinux", vmlinux] if vmlinux else []
     vmmap, dump, guest = args
     guest_tasks = {}
     for line in open(os.path.join(guest, "tasks.txt")):
