@@ -69,11 +69,20 @@ types_from_btf(struct kernel *k, char *why, size_t why_len)
 /* What libbpf 1.1 takes on trust: types placed at an offset that is no
  * multiple of 4 (its accessors then read struct btf_type misaligned;
  * found by fuzz_btf). The header: magic 0xeb9f, version 1, its length,
- * then the types' and the strings' offsets and lengths (linux/btf.h). */
+ * then the types' and the strings' offsets and lengths (linux/btf.h).
+ * These are its first 24 bytes in every kernel; the uapi struct grew
+ * after them (a layout section, in sid's linux-libc-dev 7.x), so its
+ * sizeof is not the length of a kernel's header. */
+struct btf_header_v1 {
+	uint16_t magic;
+	uint8_t version, flags;
+	uint32_t hdr_len, type_off, type_len, str_off, str_len;
+};
+
 static bool
 btf_header_sane(const void *data, size_t len)
 {
-	struct btf_header h;
+	struct btf_header_v1 h;
 	if (len < sizeof(h))
 		return false;
 	memcpy(&h, data, sizeof(h));
