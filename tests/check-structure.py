@@ -28,11 +28,16 @@ def tracked():
         out = subprocess.run(["git", "-C", top, "ls-files"], capture_output=True,
                              text=True, check=True).stdout.split()
     except (OSError, subprocess.CalledProcessError):
+        # no git (a release tarball, a chroot): every file but what
+        # autoreconf and configure generate
         out = []
+        generated = {"Makefile.in", "Makefile", "config.h", "config.h.in", "configure",
+                     "aclocal.m4", "config.status", "config.log", "libtool", "stamp-h1"}
         for d, _, files in os.walk(top):
-            if "/." in d or "/_ci" in d or "/build" in d:
+            if any(p in d for p in ("/.", "/_ci", "/build", "/autom4te.cache", "/m4")):
                 continue
-            out += [os.path.relpath(os.path.join(d, f), top) for f in files]
+            out += [os.path.relpath(os.path.join(d, f), top) for f in files
+                    if f not in generated and not f.endswith("~")]
     return sorted(out)
 
 
