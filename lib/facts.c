@@ -404,6 +404,13 @@ facts_gather(struct kernel *kr, struct kernel_facts *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct gather g = { .kr = kr, .out = out, .k = &out->k };
+	/* Every symbol the facts below read, found in one pass. */
+	static const char *const wanted[] = {
+		"page_offset_base", "vmalloc_base", "vmemmap_base", "physmem_end",
+		"direct_map_physmem_end", "max_pfn", "setup_cpu_entry_areas", "cea_set_pte",
+		"kasan_early_shadow_page", "kasan_zero_page", "kasan_init", "kmsan_init_runtime",
+	};
+	kernel_prefetch_symbols(kr, wanted, sizeof(wanted) / sizeof(wanted[0]));
 	facts_of_reader(&g);
 	struct vmmap_error *err = facts_bases(&g);
 	if (err)

@@ -4,6 +4,8 @@
 #ifndef VMMAP_KALLSYMS_H
 #define VMMAP_KALLSYMS_H
 
+#include <stdbool.h>
+
 #include "symtab.h"
 
 typedef struct vmmap_error *kallsyms_read_fn(void *arg, uint64_t vaddr,
@@ -28,7 +30,24 @@ struct kallsyms_location {
 struct vmmap_error *kallsyms_find(kallsyms_read_fn *read, void *arg, uint64_t start,
 				  uint64_t size, struct kallsyms_location *loc);
 
-/* Decode every symbol into out (which the caller initialised). */
+/* The tables opened: the names table read once and checked, and the
+ * offset rule decided by _stext. read and arg must stay valid until
+ * kallsyms_close(). */
+struct kallsyms;
+struct vmmap_error *kallsyms_open(const struct kallsyms_location *loc, kallsyms_read_fn *read,
+				  void *arg, struct kallsyms **ret);
+void kallsyms_close(struct kallsyms *ks);
+
+/* The addresses of n names (without their type letter) in one pass,
+ * decoding only the names of a wanted length: found[j] says whether
+ * names[j] is a symbol, addrs[j] its lowest address. */
+struct vmmap_error *kallsyms_lookup(const struct kallsyms *ks, const char *const *names,
+				   size_t n, uint64_t *addrs, bool *found);
+
+/* Every symbol into out (which the caller initialised). */
+struct vmmap_error *kallsyms_decode_all(const struct kallsyms *ks, struct symtab *out);
+
+/* kallsyms_open(), kallsyms_decode_all() and kallsyms_close() in one. */
 struct vmmap_error *kallsyms_decode(const struct kallsyms_location *loc,
 				    kallsyms_read_fn *read, void *arg,
 				    struct symtab *out);

@@ -162,6 +162,81 @@ kernel_read_variable(struct kernel *k, const char *name, uint64_t *value)
 /* ------------------------------------------------------------------ */
 /* Symbols */
 
+/* A name looked up before the table was built. */
+struct prefetched {
+	char name[64];
+	uint64_t addr;
+	bool found;
+};
+
+static bool
+symbols_built(const struct kernel *k)
+{
+	return __atomic_load_n(&k->syms_built, __ATOMIC_ACQUIRE);
+}
+
+const struct symtab *
+kernel_symbols(struct kernel *k)
+{
+	if (symbols_built(k))
+		return &k->syms;
+	pthread_mutex_lock(&k->syms_lock);
+	if (!k->syms_built && k->kallsyms) {
+		struct vmmap_error *err = kallsyms_decode_all(k->kallsyms, &k->syms);
+		if (err) {
+			enum vmmap_provenance source = k->syms.source;
+			symtab_fini(&k->syms);
+			symtab_init(&k->syms, source);
+			kernel_note(k, "no symbols from the dump: %s; give --vmlinux or a System.map",
+				    vmmap_error_message(err));
+			drop(err);
+		}
+		symtab_finish(&k->syms);
+		kallsyms_close(k->kallsyms);
+		k->kallsyms = NULL;
+		__atomic_store_n(&k->syms_built, true, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&k->syms_lock);
+	return &k->syms;
+}
+
+void
+kernel_prefetch_symbols(struct kernel *k, const char *const *names, size_t n)
+{
+	if (symbols_built(k) || n == 0)
+		return;
+	uint64_t *addrs = calloc(n, sizeof(*addrs));
+	bool *found = calloc(n, sizeof(*found));
+	struct prefetched *p = realloc(k->prefetched, (k->n_prefetched + n) * sizeof(*p));
+	if (p)
+		k->prefetched = p;
+	struct vmmap_error *err = addrs && found && p
+		? kallsyms_lookup(k->kallsyms, names, n, addrs, found) : &vmmap_enomem;
+	for (size_t i = 0; !err && i < n; i++) {
+		p = &k->prefetched[k->n_prefetched++];
+		snprintf(p->name, sizeof(p->name), "%s", names[i]);
+		p->addr = addrs[i];
+		p->found = found[i] && strlen(names[i]) < sizeof(p->name);
+	}
+	drop(err);	/* kernel_symbol() then builds the table */
+	free(addrs);
+	free(found);
+}
+
+/* A prefetched name: true if it was looked up, *found whether it is a
+ * symbol. */
+static bool
+prefetched_symbol(const struct kernel *k, const char *name, uint64_t *addr, bool *found)
+{
+	for (size_t i = 0; i < k->n_prefetched; i++)
+		if (strcmp(k->prefetched[i].name, name) == 0) {
+			*found = k->prefetched[i].found;
+			*addr = k->prefetched[i].addr;
+			return true;
+		}
+	return false;
+}
+
 bool
 kernel_symbol(struct kernel *k, const char *name, uint64_t *addr)
 {
@@ -171,7 +246,10 @@ kernel_symbol(struct kernel *k, const char *name, uint64_t *addr)
 			return true;
 		drop(err);
 	}
-	const struct symtab_entry *e = symtab_by_name(&k->syms, name);
+	bool found;
+	if (!symbols_built(k) && prefetched_symbol(k, name, addr, &found))
+		return found;
+	const struct symtab_entry *e = symtab_by_name(kernel_symbols(k), name);
 	if (e) {
 		*addr = e->addr;
 		return true;
@@ -182,7 +260,7 @@ kernel_symbol(struct kernel *k, const char *name, uint64_t *addr)
 bool
 kernel_has_symbols(const struct kernel *k)
 {
-	return k->syms.n > 0 || k->src->ops.symbol;
+	return k->have_symbols || k->src->ops.symbol;
 }
 
 bool
@@ -266,14 +344,11 @@ load_kallsyms(struct kernel *k)
 		loc.stext = text;
 	drop(err);
 	loc.image_start = x86_64_kernel_image_start();
-	symtab_init(&k->syms, source);
-	err = kallsyms_decode(&loc, read_image_cb, k, &k->syms);
-	if (err) {
-		symtab_fini(&k->syms);
-		symtab_init(&k->syms, VMMAP_FROM_NONE);
+	/* Opened and checked now; decoded when first needed. */
+	if ((err = kallsyms_open(&loc, read_image_cb, k, &k->kallsyms)))
 		return err;
-	}
-	symtab_finish(&k->syms);
+	symtab_init(&k->syms, source);
+	k->have_symbols = true;
 	return NULL;
 }
 
@@ -317,6 +392,8 @@ load_vmlinux(struct kernel *k, const char *path)
 	symtab_relocate(&k->syms, x86_64_kernel_image_start(), UINT64_MAX,
 			k->kernel_offset.value);
 	symtab_finish(&k->syms);
+	k->have_symbols = k->syms.n > 0;
+	k->syms_built = true;
 	return check_vmlinux_matches(k, path);
 }
 
@@ -328,6 +405,7 @@ load_symbols(struct kernel *k, const char *symbols_path)
 	struct vmmap_error *err = load_kallsyms(k);
 	if (!err)
 		return NULL;
+	k->syms_built = true;	/* empty */
 	/* Every symbol-dependent answer degrades now: say so, and why. */
 	kernel_note(k, "no symbols from the dump: %s; give --vmlinux or a System.map",
 		    vmmap_error_message(err));
@@ -595,6 +673,7 @@ kernel_open(struct vmmap_source *src, const char *symbols_path, struct kernel **
 		return &vmmap_enomem;
 	}
 	symtab_init(&k->syms, VMMAP_FROM_NONE);
+	pthread_mutex_init(&k->syms_lock, NULL);
 	for (size_t i = 0; i < src->notes.n; i++)	/* the source's first */
 		kernel_note(k, "%s", src->notes.v[i]);
 	struct vmmap_error *err = set_up(k, symbols_path);
@@ -614,6 +693,9 @@ kernel_destroy(struct kernel *k)
 	pgwalk_destroy(k->pgwalk);
 	vmcoreinfo_destroy(k->vi);
 	symtab_fini(&k->syms);
+	kallsyms_close(k->kallsyms);
+	free(k->prefetched);
+	pthread_mutex_destroy(&k->syms_lock);
 	notes_fini(&k->notes);
 	free(k->symbols_path);
 	free(k);

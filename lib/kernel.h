@@ -16,6 +16,7 @@
 #ifndef VMMAP_KERNEL_H
 #define VMMAP_KERNEL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -40,7 +41,16 @@ struct kernel {
 	struct x86_64_page_tables pt;	/* init_top_pgt, if have_pt */
 	bool have_pt;
 	struct pgwalk *pgwalk;		/* for sources without a page_walk op */
+	/* The symbol table, built on first need (kernel_symbols()): a
+	 * map's facts read a few variables, found in the dump's kallsyms
+	 * without decoding every name (kernel_prefetch_symbols()). */
 	struct symtab syms;		/* empty if there is no symbol source */
+	bool have_symbols;		/* a symbol source is there */
+	bool syms_built;		/* syms is complete (atomic) */
+	pthread_mutex_t syms_lock;
+	struct kallsyms *kallsyms;	/* until syms is built from it */
+	struct prefetched *prefetched;	/* names looked up before that */
+	size_t n_prefetched;
 	struct vmlinux_facts vmlinux;	/* DWARF facts of the vmlinux given */
 	char *symbols_path;		/* the vmlinux or System.map given, or NULL */
 	struct notes notes;
@@ -96,6 +106,12 @@ bool kernel_read_variable(struct kernel *k, const char *name, uint64_t *value);
 /* A symbol's runtime address, from the source's own symbols (a
  * debugger's) or the symbol table. */
 bool kernel_symbol(struct kernel *k, const char *name, uint64_t *addr);
+/* Look these names up now, in one pass over the dump's kallsyms, so
+ * that kernel_symbol() answers them without the whole table. */
+void kernel_prefetch_symbols(struct kernel *k, const char *const *names, size_t n);
+/* The whole symbol table, built on the first call (thread-safe); empty
+ * without a symbol source. */
+const struct symtab *kernel_symbols(struct kernel *k);
 /* Is any symbol source there (whose silence then means absence)? */
 bool kernel_has_symbols(const struct kernel *k);
 /* Is any of these symbols known? */

@@ -57,6 +57,7 @@ vmmap_map_destroy(struct vmmap_map *map)
 	types_destroy(map->types);
 	page_decoder_destroy(map->pages);
 	pthread_mutex_destroy(&map->page_lock);
+	pthread_mutex_destroy(&map->syms_lock);
 	kernel_destroy(map->kr);
 	free(map->regions.r);
 	modules_fini(&map->modules);
@@ -126,18 +127,33 @@ index_lookups(struct vmmap_map *map)
 	map->text_region = map_region_of_kind(map, VMMAP_REGION_KERNEL_TEXT);
 	map->modules_region = map_region_of_kind(map, VMMAP_REGION_MODULES);
 	map->have_end = kernel_symbol(map->kr, "_end", &map->end_addr);
-	if (map->text_region) {
-		/* the image itself: its lowest symbol to _end, when known */
-		struct symtab *syms = &map->kr->syms;
-		uint64_t start = map->text_region->start, end = map->text_region->end + 1;
-		const struct symtab_entry *first = symtab_at_or_above(syms, start);
-		if (first && first->addr < end)
-			start = map->image_start = first->addr;
-		if (map->have_end && map->end_addr > start && map->end_addr < end)
-			end = map->end_addr;
-		symtab_index_range(syms, start, end - start);
-	}
 	index_regions(map);
+}
+
+/* The symbol table, built and indexed by address on first use (a map
+ * alone needs only the few symbols its facts read). */
+static const struct symtab *
+map_symbols(struct vmmap_map *map)
+{
+	if (__atomic_load_n(&map->syms_indexed, __ATOMIC_ACQUIRE))
+		return &map->kr->syms;
+	pthread_mutex_lock(&map->syms_lock);
+	if (!map->syms_indexed) {
+		struct symtab *syms = (struct symtab *)kernel_symbols(map->kr);
+		if (map->text_region) {
+			/* the image itself: its lowest symbol to _end, when known */
+			uint64_t start = map->text_region->start, end = map->text_region->end + 1;
+			const struct symtab_entry *first = symtab_at_or_above(syms, start);
+			if (first && first->addr < end)
+				start = map->image_start = first->addr;
+			if (map->have_end && map->end_addr > start && map->end_addr < end)
+				end = map->end_addr;
+			symtab_index_range(syms, start, end - start);
+		}
+		__atomic_store_n(&map->syms_indexed, true, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&map->syms_lock);
+	return &map->kr->syms;
 }
 
 struct vmmap_error *
@@ -150,6 +166,7 @@ vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
 	if (!map)
 		return &vmmap_enomem;
 	pthread_mutex_init(&map->page_lock, NULL);
+	pthread_mutex_init(&map->syms_lock, NULL);
 	struct kernel_facts facts;
 	struct vmmap_error *err;
 	if ((err = kernel_open(src, symbols_path, &map->kr)) ||
@@ -159,6 +176,8 @@ vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
 	}
 	map->k = facts.k;
 	map->max_physmem_bits = facts.max_physmem_bits;
+	static const char *const wanted[] = { "modules", "_end" };	/* load_modules, index_lookups */
+	kernel_prefetch_symbols(map->kr, wanted, 2);
 	if ((err = build_regions(map, &facts)) || (err = load_modules(map))) {
 		vmmap_map_destroy(map);
 		return err;
@@ -331,9 +350,9 @@ annotate_symbol(struct vmmap_map *map, struct vmmap_annotation *a)
 {
 	if (a->region != map->text_region)
 		return;
+	const struct symtab *syms = map_symbols(map);
 	if ((map->have_end && a->address >= map->end_addr) || a->address < map->image_start)
 		return;
-	const struct symtab *syms = &map->kr->syms;
 	const struct symtab_entry *e = symtab_by_addr(syms, a->address);
 	if (!e || !x86_64_in_kernel_image(e->addr))
 		return;
@@ -563,7 +582,8 @@ annotate_vmalloc(struct vmmap_map *map, struct vmmap_annotation *a)
 	pthread_mutex_unlock(&map->page_lock);
 	if (!a->have_vmalloc || !a->vmalloc.have_vm)
 		return;
-	const struct symtab_entry *e = symtab_by_addr(&map->kr->syms, a->vmalloc.caller);
+	const struct symtab *syms = map_symbols(map);
+	const struct symtab_entry *e = symtab_by_addr(syms, a->vmalloc.caller);
 	if (e && x86_64_in_kernel_image(e->addr) && (!map->have_end || a->vmalloc.caller < map->end_addr)) {
 		a->vmalloc.caller_symbol = symtab_name(&map->kr->syms, e);
 		a->vmalloc.caller_offset = a->vmalloc.caller - e->addr;

@@ -27,9 +27,12 @@ struct vmmap_map {
 	uint8_t find_first[FIND_SLOTS];
 	const struct vmmap_region *text_region;	/* kernel_text, or NULL */
 	const struct vmmap_region *modules_region;	/* modules, or NULL */
-	uint64_t image_start;	/* the lowest symbol in kernel_text, or 0 */
 	bool have_end;		/* the image's _end is known: */
 	uint64_t end_addr;
+	/* The symbol table indexed by address: on first use (map_symbols). */
+	pthread_mutex_t syms_lock;
+	bool syms_indexed;	/* atomic */
+	uint64_t image_start;	/* then: the lowest symbol in kernel_text, or 0 */
 	unsigned max_physmem_bits;
 	/* Page state, set up on first use under page_lock (its caches
 	 * change on every lookup). */

@@ -399,6 +399,24 @@ test_kallsyms(void)
 		vmmap_error_destroy(err);
 		symtab_fini(&st);
 
+		/* A few names looked up without decoding the table: the same
+		 * addresses; "foo" and "fo" (another length) absent/present
+		 * told apart, a name matching only a prefix ("ba") absent. */
+		struct kallsyms *ks = NULL;
+		static const char *const want[] = { "bar", "ba", "foo", "fox", "_stext", "tfoo" };
+		uint64_t addrs[6];
+		bool found[6];
+		err = kallsyms_open(&loc, kmem_read, k, &ks);
+		if (!err)
+			err = kallsyms_lookup(ks, want, 6, addrs, found);
+		ok(!err && found[0] && addrs[0] == 0xffffffff81002000ULL && !found[1] &&
+		   found[2] && addrs[2] == 0xffffffff81000010ULL && !found[3] &&
+		   found[4] && addrs[4] == 0xffffffff81000000ULL && !found[5],
+		   "kallsyms with %s: names looked up as the whole table has them",
+		   relative ? "base-relative offsets" : "absolute addresses");
+		vmmap_error_destroy(err);
+		kallsyms_close(ks);
+
 		/* A wrong _stext: the decoder refuses rather than guessing. */
 		loc.stext = 0xffffffff81200000ULL;
 		symtab_init(&st, VMMAP_FROM_KALLSYMS);

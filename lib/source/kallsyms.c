@@ -27,43 +27,7 @@
 #define KALLSYMS_MAX_SYMS (4u << 20)
 #define KALLSYMS_NAME_MAX 1024
 #define TOKEN_TABLE_MAX 16384
-#define CHUNK 4096
-
-/* Reads the names table a page at a time. */
-struct stream {
-	kallsyms_read_fn *read;
-	void *arg;
-	uint64_t next;		/* address of buf[len] */
-	uint8_t buf[CHUNK];
-	size_t pos, len;
-};
-
-static struct vmmap_error *
-stream_refill(struct stream *s)
-{
-	/* Read up to the next page boundary, so that one missing page is
-	 * not hit before it is needed. */
-	size_t n = CHUNK - (s->next & (CHUNK - 1));
-	struct vmmap_error *err = s->read(s->arg, s->next, s->buf, n);
-	if (err)
-		return vmmap_error_prefix(err, "kallsyms_names");
-	s->next += n;
-	s->pos = 0;
-	s->len = n;
-	return NULL;
-}
-
-static inline struct vmmap_error *
-stream_byte(struct stream *s, uint8_t *ret)
-{
-	if (__builtin_expect(s->pos == s->len, 0)) {
-		struct vmmap_error *err = stream_refill(s);
-		if (err)
-			return err;
-	}
-	*ret = s->buf[s->pos++];
-	return NULL;
-}
+#define PAGE 4096
 
 struct tokens {
 	char *table;		/* NUL-terminated copy of the token table */
@@ -114,42 +78,6 @@ read_tokens(const struct kallsyms_location *loc, kallsyms_read_fn *read,
 	return NULL;
 }
 
-static struct vmmap_error *
-decode_name(struct stream *s, const struct tokens *tok, char *name,
-	    size_t *namelen)
-{
-	uint8_t b;
-	struct vmmap_error *err = stream_byte(s, &b);
-	if (err)
-		return err;
-	size_t len = b;
-	if (b & 0x80) {
-		err = stream_byte(s, &b);
-		if (err)
-			return err;
-		len = (len & 0x7f) | ((size_t)b << 7);
-	}
-	size_t out = 0;
-	for (size_t i = 0; i < len; i++) {
-		err = stream_byte(s, &b);
-		if (err)
-			return err;
-		const char *t = tok->table + tok->index[b];
-		size_t tlen = tok->len[b];
-		if (out + tlen >= KALLSYMS_NAME_MAX)
-			return vmmap_error_create(VMMAP_ERROR_FORMAT,
-						  "kallsyms_names holds a name longer than any kernel symbol");
-		memcpy(name + out, t, tlen);
-		out += tlen;
-	}
-	if (out < 2)
-		return vmmap_error_create(VMMAP_ERROR_FORMAT,
-					  "kallsyms_names holds an empty name");
-	name[out] = '\0';
-	*namelen = out;
-	return NULL;
-}
-
 enum offset_rule { ABSOLUTE_PERCPU, RELATIVE, SELF_RELATIVE };
 
 /* Symbol i's address from its offset: base is kallsyms_relative_base,
@@ -188,109 +116,309 @@ choose_rule(const struct kallsyms_location *loc, int32_t stext_off,
 				  (unsigned long long)loc->stext);
 }
 
-struct raw_symbol {
-	uint32_t name_off;
-	int32_t offset;
-	uint64_t addr;
+
+/* The tables, opened: the names table copied out of the dump once (a
+ * distribution kernel's is ~1.2 MiB, smaller than the symbols it
+ * decodes to), so that a few names can be looked up without decoding
+ * the rest, and the whole table decoded later without reading it again. */
+struct kallsyms {
+	struct kallsyms_location loc;
+	kallsyms_read_fn *read;
+	void *arg;
+	uint32_t num;
+	uint64_t base;		/* relative_base, or offsets (SELF_RELATIVE) */
+	enum offset_rule rule;
+	struct tokens tok;
+	uint8_t *names;		/* kallsyms_names, num entries (and more) */
+	size_t names_len, names_cap;
+	uint16_t *lens;		/* each name's decoded length */
 };
 
+/* Make the first `upto` bytes of the names table ks->names, reading
+ * it a page at a time (so that a missing page after its end is never
+ * touched). */
 static struct vmmap_error *
-read_addresses(const struct kallsyms_location *loc, kallsyms_read_fn *read,
-	       void *arg, uint32_t num, void **ret)
+names_fill(struct kallsyms *ks, size_t upto)
 {
-	size_t elem = loc->addresses ? 8 : 4;
-	void *buf = malloc((size_t)num * elem);
-	if (!buf)
-		return &vmmap_enomem;
-	uint64_t at = loc->addresses ? loc->addresses : loc->offsets;
-	struct vmmap_error *err = read(arg, at, buf, (size_t)num * elem);
-	if (err) {
-		free(buf);
-		return vmmap_error_prefix(err, loc->addresses ? "kallsyms_addresses"
-							      : "kallsyms_offsets");
+	while (ks->names_len < upto) {
+		uint64_t at = ks->loc.names + ks->names_len;
+		size_t n = PAGE - (at & (PAGE - 1));
+		if (ks->names_len + n > ks->names_cap) {
+			size_t cap = ks->names_cap ? ks->names_cap * 2 : 1u << 16;
+			uint8_t *p = realloc(ks->names, cap);
+			if (!p)
+				return &vmmap_enomem;
+			ks->names = p;
+			ks->names_cap = cap;
+		}
+		struct vmmap_error *err = ks->read(ks->arg, at, ks->names + ks->names_len, n);
+		if (err)
+			return vmmap_error_prefix(err, "kallsyms_names");
+		ks->names_len += n;
 	}
-	*ret = buf;
 	return NULL;
+}
+
+/* Where entry i's tokens start, and how many: the length is one byte,
+ * or two when the first has bit 7 set (6.1+). */
+static size_t
+entry_tokens(const uint8_t *p, size_t *ntok)
+{
+	if (p[0] & 0x80) {
+		*ntok = (p[0] & 0x7f) | ((size_t)p[1] << 7);
+		return 2;
+	}
+	*ntok = p[0];
+	return 1;
+}
+
+/* The decoded length of the tokens at p: the sum of their lengths. */
+static size_t
+decoded_length(const struct tokens *tok, const uint8_t *p, size_t ntok)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < ntok; i++)
+		len += tok->len[p[i]];
+	return len;
+}
+
+/* Decode ntok tokens at p into name (KALLSYMS_NAME_MAX bytes), whose
+ * length was checked by read_names(). */
+static void
+decode_tokens(const struct tokens *tok, const uint8_t *p, size_t ntok, char *name)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < ntok; i++) {
+		memcpy(name + out, tok->table + tok->index[p[i]], tok->len[p[i]]);
+		out += tok->len[p[i]];
+	}
+	name[out] = '\0';
+}
+
+/* Do the tokens at p spell a type letter, then name (of the same
+ * decoded length, checked by the caller)? */
+static bool
+tokens_equal(const struct tokens *tok, const uint8_t *p, size_t ntok, const char *name)
+{
+	size_t pos = 0;	/* in the decoded string: the type letter, then name */
+	for (size_t i = 0; i < ntok; i++) {
+		const char *t = tok->table + tok->index[p[i]];
+		size_t tlen = tok->len[p[i]];
+		if (pos == 0) {	/* skip the type letter */
+			if (tlen == 0)
+				continue;
+			t++;
+			tlen--;
+			pos = 1;
+		}
+		if (memcmp(t, name + pos - 1, tlen) != 0)
+			return false;
+		pos += tlen;
+	}
+	return true;
+}
+
+/* Copy the names table out of the dump, checking every entry, and find
+ * _stext's index (UINT32_MAX if none). */
+static struct vmmap_error *
+read_names(struct kallsyms *ks, uint32_t *stext)
+{
+	char name[KALLSYMS_NAME_MAX];
+	struct vmmap_error *err = NULL;
+	if (!(ks->lens = malloc((size_t)ks->num * sizeof(*ks->lens))))
+		return &vmmap_enomem;
+	*stext = UINT32_MAX;
+	size_t at = 0, ntok;
+	for (uint32_t i = 0; i < ks->num; i++, at += ntok) {
+		if ((err = names_fill(ks, at + 2)))
+			return err;
+		at += entry_tokens(ks->names + at, &ntok);
+		if ((err = names_fill(ks, at + ntok)))
+			return err;
+		const uint8_t *p = ks->names + at;
+		size_t len = decoded_length(&ks->tok, p, ntok);
+		if (len >= KALLSYMS_NAME_MAX)
+			return vmmap_error_create(VMMAP_ERROR_FORMAT,
+						  "kallsyms_names holds a name longer than any kernel symbol");
+		if (len < 2)
+			return vmmap_error_create(VMMAP_ERROR_FORMAT,
+						  "kallsyms_names holds an empty name");
+		ks->lens[i] = (uint16_t)len;
+		if (len == 7 && *stext == UINT32_MAX) {	/* type letter + "_stext" */
+			decode_tokens(&ks->tok, p, ntok, name);
+			if (strcmp(name + 1, "_stext") == 0)
+				*stext = i;
+		}
+	}
+	return NULL;
+}
+
+/* Entry i's raw value: an address, or an s32 offset. */
+static struct vmmap_error *
+read_raw(const struct kallsyms *ks, uint32_t i, uint64_t *raw)
+{
+	struct vmmap_error *err;
+	if (ks->loc.addresses) {
+		err = ks->read(ks->arg, ks->loc.addresses + 8 * (uint64_t)i, raw, 8);
+		return err ? vmmap_error_prefix(err, "kallsyms_addresses") : NULL;
+	}
+	int32_t off;
+	err = ks->read(ks->arg, ks->loc.offsets + 4 * (uint64_t)i, &off, 4);
+	if (err)
+		return vmmap_error_prefix(err, "kallsyms_offsets");
+	*raw = (uint64_t)(int64_t)off;
+	return NULL;
+}
+
+static uint64_t
+raw_to_addr(const struct kallsyms *ks, uint64_t raw, uint32_t i)
+{
+	if (ks->loc.addresses)
+		return raw;
+	return offset_to_addr((int32_t)raw, ks->base, ks->rule, i);
+}
+
+void
+kallsyms_close(struct kallsyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->tok.table);
+	free(ks->names);
+	free(ks->lens);
+	free(ks);
+}
+
+struct vmmap_error *
+kallsyms_open(const struct kallsyms_location *loc, kallsyms_read_fn *read, void *arg,
+	      struct kallsyms **ret)
+{
+	struct kallsyms *ks = calloc(1, sizeof(*ks));
+	if (!ks)
+		return &vmmap_enomem;
+	ks->loc = *loc;
+	ks->read = read;
+	ks->arg = arg;
+	ks->base = loc->offsets;	/* SELF_RELATIVE */
+	struct vmmap_error *err = read(arg, loc->num_syms, &ks->num, sizeof(ks->num));
+	if (err) {
+		err = vmmap_error_prefix(err, "kallsyms_num_syms");
+		goto fail;
+	}
+	if (ks->num == 0 || ks->num > KALLSYMS_MAX_SYMS) {
+		err = vmmap_error_format(VMMAP_ERROR_FORMAT,
+					 "kallsyms_num_syms is %u, not a plausible symbol count",
+					 ks->num);
+		goto fail;
+	}
+	if (!loc->addresses && loc->relative_base &&
+	    (err = read(arg, loc->relative_base, &ks->base, sizeof(ks->base)))) {
+		err = vmmap_error_prefix(err, "kallsyms_relative_base");
+		goto fail;
+	}
+	uint32_t stext;
+	if ((err = read_tokens(loc, read, arg, &ks->tok)) || (err = read_names(ks, &stext)))
+		goto fail;
+	if (!loc->addresses) {
+		/* the offset rule under which _stext lands where it must */
+		uint64_t raw;
+		if (stext == UINT32_MAX)
+			err = vmmap_error_create(VMMAP_ERROR_FORMAT, "kallsyms tables have no _stext");
+		else if (!(err = read_raw(ks, stext, &raw)))
+			err = choose_rule(loc, (int32_t)raw, ks->base, stext, &ks->rule);
+		if (err)
+			goto fail;
+	}
+	*ret = ks;
+	return NULL;
+fail:
+	kallsyms_close(ks);
+	return err;
+}
+
+struct vmmap_error *
+kallsyms_lookup(const struct kallsyms *ks, const char *const *names, size_t n,
+		uint64_t *addrs, bool *found)
+{
+	/* Only entries of a wanted length are compared, token by token:
+	 * by_len[len] is the first wanted name of that length (+ 1),
+	 * next[j] the next one after names[j] (+ 1). */
+	uint16_t by_len[KALLSYMS_NAME_MAX] = { 0 };
+	uint16_t *next = calloc(n ? n : 1, sizeof(*next));
+	if (!next || n >= UINT16_MAX) {
+		free(next);
+		return &vmmap_enomem;
+	}
+	for (size_t j = 0; j < n; j++) {
+		found[j] = false;
+		size_t len = strlen(names[j]) + 1;	/* the type letter */
+		if (len < KALLSYMS_NAME_MAX) {
+			next[j] = by_len[len];
+			by_len[len] = (uint16_t)(j + 1);
+		}
+	}
+	struct vmmap_error *err = NULL;
+	const uint8_t *p = ks->names;
+	for (uint32_t i = 0; i < ks->num && !err; i++) {
+		size_t ntok;
+		p += entry_tokens(p, &ntok);
+		for (size_t c = by_len[ks->lens[i]]; c && !err; c = next[c - 1]) {
+			size_t j = c - 1;
+			uint64_t raw, addr;
+			if (!tokens_equal(&ks->tok, p, ntok, names[j]) || (err = read_raw(ks, i, &raw)))
+				continue;
+			/* the lowest address of a name, as symtab_by_name() */
+			addr = raw_to_addr(ks, raw, i);
+			if (!found[j] || addr < addrs[j])
+				addrs[j] = addr;
+			found[j] = true;
+		}
+		p += ntok;
+	}
+	free(next);
+	return err;
+}
+
+struct vmmap_error *
+kallsyms_decode_all(const struct kallsyms *ks, struct symtab *out)
+{
+	size_t elem = ks->loc.addresses ? 8 : 4;
+	void *raw = malloc((size_t)ks->num * elem);
+	if (!raw)
+		return &vmmap_enomem;
+	uint64_t at = ks->loc.addresses ? ks->loc.addresses : ks->loc.offsets;
+	struct vmmap_error *err = ks->read(ks->arg, at, raw, (size_t)ks->num * elem);
+	if (err) {
+		free(raw);
+		return vmmap_error_prefix(err, ks->loc.addresses ? "kallsyms_addresses"
+								 : "kallsyms_offsets");
+	}
+	/* ~20 bytes per name in distribution kernels. */
+	err = symtab_reserve(out, out->n + ks->num, out->pool_len + (size_t)ks->num * 24);
+	char name[KALLSYMS_NAME_MAX];
+	const uint8_t *p = ks->names;
+	for (uint32_t i = 0; i < ks->num && !err; i++) {
+		size_t ntok;
+		p += entry_tokens(p, &ntok);
+		decode_tokens(&ks->tok, p, ntok, name);
+		p += ntok;
+		uint64_t v = elem == 8 ? ((uint64_t *)raw)[i]
+				       : (uint64_t)(int64_t)((int32_t *)raw)[i];
+		err = symtab_add(out, raw_to_addr(ks, v, i), name[0], name + 1, strlen(name) - 1);
+	}
+	free(raw);
+	return err;
 }
 
 struct vmmap_error *
 kallsyms_decode(const struct kallsyms_location *loc, kallsyms_read_fn *read,
 		void *arg, struct symtab *out)
 {
-	uint32_t num;
-	struct vmmap_error *err = read(arg, loc->num_syms, &num, sizeof(num));
+	struct kallsyms *ks;
+	struct vmmap_error *err = kallsyms_open(loc, read, arg, &ks);
 	if (err)
-		return vmmap_error_prefix(err, "kallsyms_num_syms");
-	if (num == 0 || num > KALLSYMS_MAX_SYMS)
-		return vmmap_error_format(VMMAP_ERROR_FORMAT,
-					  "kallsyms_num_syms is %u, not a plausible symbol count",
-					  num);
-	uint64_t base = loc->offsets;	/* SELF_RELATIVE */
-	if (!loc->addresses && loc->relative_base) {
-		err = read(arg, loc->relative_base, &base, sizeof(base));
-		if (err)
-			return vmmap_error_prefix(err, "kallsyms_relative_base");
-	}
-	struct tokens tok = { 0 };
-	void *addrs = NULL;
-	struct stream *s = NULL;
-	char *name = malloc(KALLSYMS_NAME_MAX);
-	/* ~20 bytes per name in distribution kernels. The count is the
-	 * dump's word: reserve for at most 64 Ki names (a distribution
-	 * kernel has ~100 Ki), growth handles more. */
-	size_t expect = num < (1u << 16) ? num : (1u << 16);
-	err = symtab_reserve(out, out->n + expect, out->pool_len + expect * 24);
-	if (!err)
-		err = read_tokens(loc, read, arg, &tok);
-	if (!err)
-		err = read_addresses(loc, read, arg, num, &addrs);
-	if (!err && !(s = calloc(1, sizeof(*s))))
-		err = &vmmap_enomem;
-	if (!err && !name)
-		err = &vmmap_enomem;
-	if (err)
-		goto out;
-	s->read = read;
-	s->arg = arg;
-	s->next = loc->names;
-	/* First pass: names with raw offsets; addresses once the rule is
-	 * known. */
-	bool have_rule = loc->addresses != 0;
-	enum offset_rule rule = ABSOLUTE_PERCPU;
-	size_t first = out->n;
-	for (uint32_t i = 0; i < num; i++) {
-		size_t len = 0;
-		err = decode_name(s, &tok, name, &len);
-		if (err)
-			goto out;
-		uint64_t addr;
-		if (loc->addresses)
-			addr = ((uint64_t *)addrs)[i];
-		else
-			addr = (uint64_t)(int64_t)((int32_t *)addrs)[i];
-		if (!have_rule && strcmp(name + 1, "_stext") == 0) {
-			err = choose_rule(loc, (int32_t)addr, base, i, &rule);
-			if (err)
-				goto out;
-			have_rule = true;
-		}
-		err = symtab_add(out, addr, name[0], name + 1, len - 1);
-		if (err)
-			goto out;
-	}
-	if (!have_rule) {
-		err = vmmap_error_create(VMMAP_ERROR_FORMAT,
-					 "kallsyms tables have no _stext");
-		goto out;
-	}
-	if (!loc->addresses)
-		for (size_t i = first; i < out->n; i++)
-			out->entries[i].addr = offset_to_addr(
-				(int32_t)out->entries[i].addr, base, rule, i - first);
-out:
-	free(tok.table);
-	free(addrs);
-	free(s);
-	free(name);
+		return err;
+	err = kallsyms_decode_all(ks, out);
+	kallsyms_close(ks);
 	return err;
 }

@@ -3,6 +3,7 @@
  * locations (u32 offsets into the rest, plus the expected _stext
  * offset) followed by the memory that holds the tables, mapped at
  * 0xffffffff81000000. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -54,6 +55,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		symtab_finish(&st);
 		symtab_by_name(&st, "_stext");
 		symtab_by_addr(&st, BASE + 0x1000);
+		/* A lookup without the table answers as the table does. */
+		struct kallsyms *ks;
+		static const char *const want[] = { "_stext", "a", "ab", "abc" };
+		uint64_t addrs[4];
+		bool found[4];
+		if (!kallsyms_open(&loc, read_mem, &m, &ks)) {
+			if (!kallsyms_lookup(ks, want, 4, addrs, found))
+				for (int i = 0; i < 4; i++) {
+					const struct symtab_entry *e = symtab_by_name(&st, want[i]);
+					if (found[i] != !!e || (e && e->addr != addrs[i]))
+						abort();
+				}
+			kallsyms_close(ks);
+		}
 	}
 	vmmap_error_destroy(err);
 	symtab_fini(&st);
