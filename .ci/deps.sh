@@ -9,6 +9,7 @@ install_deps() {
 		build-essential autoconf automake libtool pkg-config \
 		libkdumpfile-dev libelf-dev libdw-dev libbpf-dev python3 valgrind \
 		xz-utils makedumpfile clang libclang-rt-14-dev \
-		python3-dev python3-drgn parallel bsdutils binutils \
+		python3-dev python3-drgn python3-venv python3-pip python3-setuptools \
+		python3-wheel parallel bsdutils binutils \
 		crash liblzo2-dev libsnappy-dev libzstd-dev zlib1g-dev >/dev/null
 }

@@ -637,9 +637,10 @@ read_vmcoreinfo(struct kernel *k)
 	struct vmmap_error *err = source_vmcoreinfo(k->src, &text);
 	if (err)
 		return err;
-	err = vmcoreinfo_parse(text, strlen(text), &k->vi);
-	free(text);
-	return err;
+	/* kept as the source gave it, for vmmap_map_vmcoreinfo() */
+	k->vmcoreinfo_text = text;
+	k->vmcoreinfo_len = strlen(text);
+	return vmcoreinfo_parse(text, k->vmcoreinfo_len, &k->vi);
 }
 
 /* The set-up steps in their order (kernel.h); each may use the facts
@@ -692,6 +693,7 @@ kernel_destroy(struct kernel *k)
 		return;
 	pgwalk_destroy(k->pgwalk);
 	vmcoreinfo_destroy(k->vi);
+	free(k->vmcoreinfo_text);
 	symtab_fini(&k->syms);
 	kallsyms_close(k->kallsyms);
 	free(k->prefetched);

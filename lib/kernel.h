@@ -32,6 +32,8 @@ struct pgwalk;
 struct kernel {
 	struct vmmap_source *src;	/* borrowed */
 	struct vmcoreinfo *vi;
+	char *vmcoreinfo_text;		/* the raw text vi was parsed from */
+	size_t vmcoreinfo_len;
 	char release[65];		/* OSRELEASE, "" if unknown */
 	struct vmmap_fact release_code;	/* KERNEL_VERSION(a, b, c) */
 	struct vmmap_fact phys_base;

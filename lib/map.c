@@ -217,6 +217,14 @@ vmmap_map_note(const struct vmmap_map *map, size_t i)
 	return i < map->kr->notes.n ? map->kr->notes.v[i] : NULL;
 }
 
+const char *
+vmmap_map_vmcoreinfo(const struct vmmap_map *map, size_t *len)
+{
+	if (len)
+		*len = map->kr->vmcoreinfo_len;
+	return map->kr->vmcoreinfo_text;
+}
+
 const struct vmmap_region *
 vmmap_map_find(const struct vmmap_map *map, uint64_t addr)
 {

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later
 """What the check-*.py scripts share: their options, and the PT_LOAD
-segments of an ELF dump, read here and not by vmmap."""
+segments and notes of an ELF dump, read here and not by vmmap."""
+import lzma
 import struct
 
 
@@ -28,3 +29,33 @@ def elf_loads(path):
         if p_type == 1 and filesz:
             loads.append((paddr, filesz, offset))
     return loads
+
+
+def elf_notes(path):
+    """(name, type, desc) of every note in the PT_NOTE segments of an
+    ELF dump; path may be xz-compressed (.xz: only the start of the
+    file is decompressed)."""
+    with (lzma.open if path.endswith(".xz") else open)(path, "rb") as f:
+        head = f.read(64)
+        phoff, = struct.unpack_from("<Q", head, 0x20)
+        phentsize, phnum = struct.unpack_from("<HH", head, 0x36)
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+        segments = []
+        for i in range(phnum):
+            p_type, _, offset, _, _, filesz = struct.unpack_from("<IIQQQQ", table, i * phentsize)
+            if p_type == 4:
+                segments.append((offset, filesz))
+        notes = []
+        for offset, filesz in sorted(segments):
+            f.seek(offset)
+            seg = f.read(filesz)
+            pos = 0
+            while pos + 12 <= len(seg):
+                namesz, descsz, ntype = struct.unpack_from("<III", seg, pos)
+                pos += 12
+                name = seg[pos:pos + namesz].rstrip(b"\0")
+                pos += (namesz + 3) & ~3
+                notes.append((name, ntype, seg[pos:pos + descsz]))
+                pos += (descsz + 3) & ~3
+    return notes

@@ -262,6 +262,12 @@ const struct vmmap_region *vmmap_map_find(const struct vmmap_map *map,
 size_t vmmap_map_num_notes(const struct vmmap_map *map);
 const char *vmmap_map_note(const struct vmmap_map *map, size_t i);
 
+/* The dump's VMCOREINFO as the source gave it (KEY=value lines), the
+ * text the map was built from; *len (if len is not NULL) is its length
+ * without the terminating NUL. Never NULL: a map is only built from a
+ * VMCOREINFO. Valid until vmmap_map_destroy(map). */
+const char *vmmap_map_vmcoreinfo(const struct vmmap_map *map, size_t *len);
+
 /* ------------------------------------------------------------------ */
 /* Page state: the struct page of a page frame, decoded with the keys
  * the dump's VMCOREINFO gives (SIZE(page), OFFSET(page.*), NUMBER(PG_*),

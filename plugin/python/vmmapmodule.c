@@ -25,7 +25,8 @@ static const struct {
 	const char *doc;
 } error_classes[] = {
 	{ VMMAP_ERROR_NOMEM, "NoMemoryError", "Out of memory." },
-	{ VMMAP_ERROR_OS, "OSError", "Opening or reading a file failed." },
+	{ VMMAP_ERROR_OS, "OSError",
+	  "Opening or reading a file failed (also a builtins.OSError: errno when known)." },
 	{ VMMAP_ERROR_FORMAT, "FormatError", "Not a dump, or a corrupt or truncated one." },
 	{ VMMAP_ERROR_UNSUPPORTED, "UnsupportedError", "A dump of another architecture." },
 	{ VMMAP_ERROR_VMCOREINFO, "VmcoreinfoError", "VMCOREINFO missing, garbage or contradictory." },
@@ -42,8 +43,24 @@ raise_error(struct vmmap_error *err)
 	enum vmmap_error_code code = vmmap_error_code(err);
 	PyObject *cls = code >= 1 && code <= VMMAP_ERROR_SYMBOLS && code_errors[code]
 				? code_errors[code] : Error;
-	PyErr_SetString(cls, vmmap_error_message(err));
+	PyObject *exc = PyObject_CallFunction(cls, "s", vmmap_error_message(err));
+	/* vmmap.OSError is a builtins.OSError: its errno, when libvmmap
+	 * has one (set after construction, str() stays the message) */
+	int errnum = vmmap_error_errno(err);
 	vmmap_error_destroy(err);
+	if (!exc)
+		return NULL;
+	if (errnum && PyObject_IsInstance(exc, PyExc_OSError) == 1) {
+		PyObject *e = PyLong_FromLong(errnum);
+		if (!e || PyObject_SetAttrString(exc, "errno", e) < 0) {
+			Py_XDECREF(e);
+			Py_DECREF(exc);
+			return NULL;
+		}
+		Py_DECREF(e);
+	}
+	PyErr_SetObject(cls, exc);
+	Py_DECREF(exc);
 	return NULL;
 }
 
@@ -264,19 +281,72 @@ static const struct vmmap_source_ops py_ops[4] = {
 
 typedef struct {
 	PyObject_HEAD
-	struct vmmap_source *src;
-	struct vmmap_map *map;
+	struct vmmap_source *src;	/* NULL once closed */
+	struct vmmap_map *map;		/* NULL once closed */
 	struct pysource *ps;	/* the callables behind src, or NULL */
+	/* Calls into libvmmap under way: a callable of ps may call
+	 * close() from inside one, which must not free the map under it. */
+	int busy;
 } MapObject;
+
+/* Release the map and its source (and the callables behind it). The
+ * Python callables may be released here: hold the GIL (dealloc and
+ * close() do). */
+static void
+release_map(MapObject *self)
+{
+	vmmap_map_destroy(self->map);
+	vmmap_source_destroy(self->src);
+	self->map = NULL;
+	self->src = NULL;
+	self->ps = NULL;
+}
 
 static void
 Map_dealloc(MapObject *self)
 {
-	/* The Python callables may be released here: hold the GIL
-	 * (we do: dealloc runs with it). */
-	vmmap_map_destroy(self->map);
-	vmmap_source_destroy(self->src);
+	release_map(self);
 	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* -1 with ValueError set if the map is closed. */
+static int
+check_open(MapObject *self)
+{
+	if (self->map)
+		return 0;
+	PyErr_SetString(PyExc_ValueError, "the map is closed");
+	return -1;
+}
+
+static PyObject *
+Map_close(MapObject *self, PyObject *noargs)
+{
+	(void)noargs;
+	if (self->busy) {
+		PyErr_SetString(PyExc_RuntimeError, "close() of a map during a call on it");
+		return NULL;
+	}
+	release_map(self);
+	Py_RETURN_NONE;
+}
+
+static PyObject *
+Map_closed(MapObject *self, void *closure)
+{
+	(void)closure;
+	return PyBool_FromLong(!self->map);
+}
+
+static PyObject *
+Map_vmcoreinfo(MapObject *self, PyObject *noargs)
+{
+	(void)noargs;
+	if (check_open(self) < 0)
+		return NULL;
+	size_t len;
+	const char *text = vmmap_map_vmcoreinfo(self->map, &len);
+	return PyUnicode_DecodeUTF8(text, (Py_ssize_t)len, "replace");
 }
 
 static PyObject *
@@ -291,6 +361,8 @@ static PyObject *
 Map_kernel(MapObject *self, PyObject *noargs)
 {
 	(void)noargs;
+	if (check_open(self) < 0)
+		return NULL;
 	const struct vmmap_kernel *k = vmmap_map_kernel(self->map);
 	const struct {
 		const char *name;
@@ -329,6 +401,8 @@ static PyObject *
 Map_regions(MapObject *self, PyObject *noargs)
 {
 	(void)noargs;
+	if (check_open(self) < 0)
+		return NULL;
 	size_t n = vmmap_map_num_regions(self->map);
 	PyObject *l = PyList_New((Py_ssize_t)n);
 	for (size_t i = 0; l && i < n; i++) {
@@ -346,6 +420,8 @@ static PyObject *
 Map_notes(MapObject *self, PyObject *noargs)
 {
 	(void)noargs;
+	if (check_open(self) < 0)
+		return NULL;
 	size_t n = vmmap_map_num_notes(self->map);
 	PyObject *l = PyList_New((Py_ssize_t)n);
 	for (size_t i = 0; l && i < n; i++) {
@@ -435,7 +511,7 @@ page_dict(const struct vmmap_page *p)
 }
 
 static PyObject *
-Map_page(MapObject *self, PyObject *arg)
+page_of(MapObject *self, PyObject *arg)
 {
 	unsigned long long pfn = PyLong_AsUnsignedLongLong(arg);
 	if (pfn == (unsigned long long)-1 && PyErr_Occurred())
@@ -459,7 +535,7 @@ set_item(PyObject *d, const char *key, PyObject *v)
 }
 
 static PyObject *
-Map_lookup(MapObject *self, PyObject *arg)
+lookup_of(MapObject *self, PyObject *arg)
 {
 	uint64_t addr;
 	if (parse_addr(arg, self->map, &addr) < 0)
@@ -577,7 +653,7 @@ Map_lookup(MapObject *self, PyObject *arg)
 
 /* str in, str out; bytes in, bytes out (a log in any encoding). */
 static PyObject *
-Map_annotate_text(MapObject *self, PyObject *args)
+annotate_text_of(MapObject *self, PyObject *args)
 {
 	PyObject *arg;
 	int page_state = 0;
@@ -608,7 +684,7 @@ Map_annotate_text(MapObject *self, PyObject *args)
 }
 
 static PyObject *
-Map_map_json(MapObject *self, PyObject *noargs)
+map_json_of(MapObject *self, PyObject *noargs)
 {
 	(void)noargs;
 	char *out = NULL;
@@ -621,6 +697,42 @@ Map_map_json(MapObject *self, PyObject *noargs)
 	PyObject *r = PyUnicode_FromStringAndSize(out, (Py_ssize_t)outlen);
 	free(out);
 	return r;
+}
+
+/* f(self, arg) on an open map, counted as a call under way. */
+static PyObject *
+call_open(MapObject *self, PyObject *arg, PyObject *(*f)(MapObject *, PyObject *))
+{
+	if (check_open(self) < 0)
+		return NULL;
+	self->busy++;
+	PyObject *r = f(self, arg);
+	self->busy--;
+	return r;
+}
+
+static PyObject *
+Map_page(MapObject *self, PyObject *arg)
+{
+	return call_open(self, arg, page_of);
+}
+
+static PyObject *
+Map_lookup(MapObject *self, PyObject *arg)
+{
+	return call_open(self, arg, lookup_of);
+}
+
+static PyObject *
+Map_annotate_text(MapObject *self, PyObject *args)
+{
+	return call_open(self, args, annotate_text_of);
+}
+
+static PyObject *
+Map_map_json(MapObject *self, PyObject *noargs)
+{
+	return call_open(self, noargs, map_json_of);
 }
 
 static PyMethodDef Map_methods[] = {
@@ -636,7 +748,16 @@ static PyMethodDef Map_methods[] = {
 	  "Tag the kernel pointers in a text (str or bytes; the same type back); "
 	  "annotate_text(text, True) also tags pointers into free pages." },
 	{ "map_json", (PyCFunction)(void (*)(void))Map_map_json, METH_NOARGS, "The map as the CLI's JSON." },
+	{ "vmcoreinfo", (PyCFunction)(void (*)(void))Map_vmcoreinfo, METH_NOARGS,
+	  "The dump's raw VMCOREINFO text (str)." },
+	{ "close", (PyCFunction)(void (*)(void))Map_close, METH_NOARGS,
+	  "Release the map and its source; later calls raise ValueError." },
 	{ NULL, NULL, 0, NULL },
+};
+
+static PyGetSetDef Map_getset[] = {
+	{ "closed", (getter)Map_closed, NULL, "True after close().", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 
 static PyTypeObject MapType = {
@@ -647,6 +768,7 @@ static PyTypeObject MapType = {
 	.tp_flags = Py_TPFLAGS_DEFAULT,
 	.tp_doc = "A built map (low level; see vmmap.Map).",
 	.tp_methods = Map_methods,
+	.tp_getset = Map_getset,
 };
 
 static PyObject *
@@ -668,6 +790,7 @@ new_map(struct vmmap_source *src, struct pysource *ps, const char *vmlinux)
 	m->src = src;
 	m->map = map;
 	m->ps = ps;
+	m->busy = 0;
 	return (PyObject *)m;
 }
 
@@ -790,7 +913,15 @@ PyInit__vmmap(void)
 	for (size_t i = 0; i < sizeof(error_classes) / sizeof(error_classes[0]); i++) {
 		char name[64];
 		snprintf(name, sizeof(name), "vmmap.%s", error_classes[i].name);
-		PyObject *cls = PyErr_NewExceptionWithDoc(name, error_classes[i].doc, Error, NULL);
+		/* vmmap.OSError is also a builtins.OSError, so that
+		 * "except OSError" catches a missing dump file */
+		PyObject *bases = error_classes[i].code == VMMAP_ERROR_OS
+					  ? PyTuple_Pack(2, Error, PyExc_OSError) : NULL;
+		if (error_classes[i].code == VMMAP_ERROR_OS && !bases)
+			return NULL;
+		PyObject *cls = PyErr_NewExceptionWithDoc(name, error_classes[i].doc,
+							  bases ? bases : Error, NULL);
+		Py_XDECREF(bases);
 		if (!cls || PyModule_AddObjectRef(m, error_classes[i].name, cls) < 0)
 			return NULL;
 		code_errors[error_classes[i].code] = cls;

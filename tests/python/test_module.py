@@ -5,12 +5,19 @@
 usage: test_module.py SYNTH_DUMP SYNTH_TRUTH REAL_DUMP REAL_TRUTH ANNOTATE_IN ANNOTATE_WANT
                       EXAMPLES_DIR SELF_DUMP SELF_TRUTH VMLINUX
 """
+import builtins
+import errno
+import gc
 import json
 import os
 import struct
 import subprocess
 import sys
 import tempfile
+import weakref
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import checklib  # noqa: E402  (tests/checklib.py: the ELF notes, read without vmmap)
 
 results = []
 
@@ -88,6 +95,116 @@ def test_errors():
         check(False, "lookup(1.5) raises TypeError")
     except TypeError:
         check(True, "lookup(1.5) raises TypeError")
+
+
+def test_os_error():
+    """vmmap.OSError is a builtins.OSError too: "except OSError" catches
+    a dump that cannot be opened, with libvmmap's message and errno."""
+    check(issubclass(vmmap.OSError, builtins.OSError) and issubclass(vmmap.OSError, vmmap.Error),
+          "vmmap.OSError subclasses builtins.OSError and vmmap.Error")
+    try:
+        vmmap.open("/nonexistent/dump")
+        check(False, "open(a missing file) raises")
+    except OSError as e:
+        check(type(e) is vmmap.OSError and "/nonexistent/dump" in str(e) and
+              e.errno == errno.ENOENT,
+              "except OSError catches open(a missing file): %s: %r, errno %s" % (
+                  type(e).__name__, str(e), e.errno))
+    try:
+        raise vmmap.OSError("raised by hand")
+    except vmmap.Error as e:
+        check(str(e) == "raised by hand" and e.args == ("raised by hand",) and e.errno is None,
+              "vmmap.OSError raised from Python: str() is the message (%r)" % str(e))
+
+
+def test_star_import():
+    ns = {}
+    exec("from vmmap import *", ns)
+    check(eval("open", ns) is builtins.open and eval("OSError", ns) is builtins.OSError and
+          "Map" in ns and "Error" in ns and callable(vmmap.open),
+          "from vmmap import * leaves builtins open and OSError alone; vmmap.open stays")
+
+
+def test_close():
+    with vmmap.open(synth) as m:
+        check(not m.closed and m.lookup(0xffff888000001000).region.name == "direct_map",
+              "with vmmap.open(...) as m: the map works inside")
+    check(m.closed and "closed" in repr(m), "leaving the with block closes the map")
+    for what, f in (("lookup", lambda: m.lookup(0xffff888000001000)),
+                    ("region_of", lambda: m.region_of(0xffff888000001000)),
+                    ("page", lambda: m.page(1)), ("annotate_text", lambda: m.annotate_text("x")),
+                    ("to_json", m.to_json), ("vmcoreinfo", lambda: m.vmcoreinfo)):
+        try:
+            f()
+            check(False, "%s after close raises ValueError (nothing raised)" % what)
+        except ValueError as e:
+            check("closed" in str(e), "%s after close raises ValueError: %s" % (what, e))
+    m.close()
+    check(m.kernel.pgtable_levels == 4 and len(m.regions) == len(m),
+          "close() twice is no error; kernel and regions stay after close")
+    try:
+        with vmmap.open(synth) as m:
+            raise KeyError("inside")
+    except KeyError:
+        check(m.closed, "an exception inside the with block closes the map and propagates")
+
+    # close() releases the callables behind a from_source map
+    class Reader:
+        def __init__(self):
+            self.read = reader_for(synth)
+
+        def __call__(self, addr, size):
+            return self.read(addr, size)
+    reader = Reader()
+    gone = weakref.ref(reader)
+    m = vmmap.from_source(reader, elf_vmcoreinfo(synth))
+    del reader
+    gc.collect()
+    alive = gone() is not None
+    m.close()
+    gc.collect()
+    check(alive and gone() is None, "close() of a from_source map releases its read_phys")
+
+    # a callable that closes the map it is called for: refused, no crash
+    refused = []
+    read = reader_for(synth)
+
+    def closing_walk(vaddr):
+        try:
+            m.close()
+        except RuntimeError as e:
+            refused.append(str(e))
+        raise LookupError("not mapped")
+    m = vmmap.from_source(read, elf_vmcoreinfo(synth), page_walk=closing_walk)
+    m.lookup(0xffffc90000001000)
+    check(refused and not m.closed and m.lookup(0xffff888000001000).region.name == "direct_map",
+          "close() from a callable during a call on the map: RuntimeError, the map works on (%s)"
+          % refused[:1])
+    m.close()
+
+
+def note_vmcoreinfo(path):
+    """The VMCOREINFO note of an ELF dump (.xz too), as text."""
+    desc = [d for name, _, d in checklib.elf_notes(path) if name == b"VMCOREINFO"]
+    return desc[0].rstrip(b"\0").decode() if len(desc) == 1 else None
+
+
+def test_vmcoreinfo():
+    want = note_vmcoreinfo(synth)
+    with vmmap.open(synth) as m:
+        check(want and m.vmcoreinfo == want,
+              "Map.vmcoreinfo of the synthetic ELF dump is its VMCOREINFO note (%d bytes)"
+              % len(want or ""))
+    # the kdump-compressed Debian dump against the note of the ELF it was made from
+    want = note_vmcoreinfo(os.path.join(os.path.dirname(real_truth), "dump.elf.xz"))
+    with vmmap.open(real) as m:
+        got = m.vmcoreinfo
+    check(want and "OSRELEASE=6.1.0-" in want and got == want,
+          "Map.vmcoreinfo of the kdump-compressed Debian 6.1 dump is the ELF dump's "
+          "VMCOREINFO note (%d bytes, got %d)" % (len(want or ""), len(got)))
+    with vmmap.from_source(reader_for(synth), elf_vmcoreinfo(synth)) as m:
+        check(m.vmcoreinfo == elf_vmcoreinfo(synth).rstrip(b"\0").decode(),
+              "Map.vmcoreinfo of a from_source map is the text it was given")
 
 
 def elf_loads(path):
@@ -192,8 +309,10 @@ def test_drgn():
     # drgn 0.0.22 has no VMCOREINFO object and, without debug info, no
     # symbols: the map then rests on drgn's physical reads and the
     # dump's kallsyms.
-    m = vmmap.from_drgn(prog, vmcoreinfo=elf_vmcoreinfo(real).decode())
-    compare_with_truth(m, real_truth, "from_drgn(real 6.1)", page_walk=False)
+    with vmmap.open(real) as other:
+        m = vmmap.from_drgn(prog, vmcoreinfo=other.vmcoreinfo)
+    compare_with_truth(m, real_truth, "from_drgn(real 6.1, vmcoreinfo=Map.vmcoreinfo)",
+                       page_walk=False)
     check(vmmap.describe(m, 0xffffffffff600000).region.name == "vsyscall", "describe(int)")
 
     # With the kernel's debug info drgn finds the symbols and the

@@ -12,13 +12,17 @@ Build a map from a dump file::
     a = m.lookup(0xffff888003a1c000)
     a.region.name, a.offset, a.phys, a.pfn       # ('direct_map', ...)
     print(m.annotate_text(oops_text))
+    m.close()                                    # or: with vmmap.open(...) as m:
 
 or from a running drgn session (its memory reads and symbols)::
 
     m = vmmap.from_drgn(prog)
     vmmap.describe(m, task)                      # label a struct's pointers
 
-Errors raise subclasses of vmmap.Error carrying libvmmap's message.
+Errors raise subclasses of vmmap.Error carrying libvmmap's message;
+vmmap.OSError (a file that cannot be opened or read) is also a
+builtins.OSError. ``from vmmap import *`` imports neither vmmap.open nor
+vmmap.OSError, which would hide the builtins of those names.
 """
 
 from . import _vmmap
@@ -26,11 +30,12 @@ from ._vmmap import (Error, FaultError, FormatError, InvalidArgumentError,
                      NoMemoryError, NotFoundError, OSError, SymbolsError,
                      UnsupportedError, VmcoreinfoError)
 
+# Not "open" nor "OSError": a star import would shadow the builtins.
 __all__ = [
-    "Map", "Region", "Annotation", "Kernel", "open", "from_source",
+    "Map", "Region", "Annotation", "Kernel", "from_source",
     "from_drgn", "describe", "parse_address", "Error", "FaultError",
     "FormatError", "InvalidArgumentError", "NoMemoryError", "NotFoundError",
-    "OSError", "SymbolsError", "UnsupportedError", "VmcoreinfoError",
+    "SymbolsError", "UnsupportedError", "VmcoreinfoError",
 ]
 
 
@@ -287,7 +292,11 @@ class Kernel:
 
 class Map:
     """The effective kernel memory map of one dump. Iterating gives the
-    regions in address order; they cover all 2**64 addresses."""
+    regions in address order; they cover all 2**64 addresses.
+
+    A context manager: close() (or leaving the with block) releases the
+    map and its dump at once; after it kernel, regions and notes stay,
+    and what reads the dump raises ValueError."""
 
     def __init__(self, low):
         self._low = low
@@ -297,6 +306,28 @@ class Map:
 
     def __iter__(self):
         return iter(self.regions)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        """Release the map, the dump file or the callables behind it
+        (a drgn program). Closing twice is no error."""
+        self._low.close()
+
+    @property
+    def closed(self):
+        """True after close()."""
+        return self._low.closed
+
+    @property
+    def vmcoreinfo(self):
+        """The dump's raw VMCOREINFO text (str), as the map was built
+        from it: from_drgn(prog, vmcoreinfo=m.vmcoreinfo) takes it."""
+        return self._low.vmcoreinfo()
 
     def __len__(self):
         return len(self.regions)
@@ -326,7 +357,8 @@ class Map:
         return self._low.map_json()
 
     def __repr__(self):
-        return "Map(%s, %d regions)" % (self.kernel.release or "?", len(self.regions))
+        return "Map(%s, %d regions%s)" % (self.kernel.release or "?", len(self.regions),
+                                         ", closed" if self.closed else "")
 
 
 def open(path, vmlinux=None):
