@@ -11,5 +11,5 @@ install_deps() {
 		xz-utils makedumpfile clang libclang-rt-14-dev \
 		python3-dev python3-drgn python3-venv python3-pip python3-setuptools \
 		python3-wheel parallel bsdutils binutils \
-		crash liblzo2-dev libsnappy-dev libzstd-dev zlib1g-dev >/dev/null
+		crash liblzo2-dev libsnappy-dev libzstd-dev zlib1g-dev mmdebstrap >/dev/null
 }
