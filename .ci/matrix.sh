@@ -21,9 +21,10 @@ matrix_packages=build-essential,autoconf,automake,libtool,pkg-config,libkdumpfil
 # fixture (real, scan, batch: they test vmmap's knowledge, which is the
 # same on every toolchain, and take most of the host's time). What
 # differs by toolchain is here: the libkdumpfile workarounds (hostile,
-# synthetic, vmlinux), the crash extension, the Python module with drgn,
+# synthetic, vmlinux), the dump formats makedumpfile can write (formats:
+# zstd only from trixie on), the crash extension, the Python module with drgn,
 # the exported ABI, and the tests of threads and annotate.
-matrix_tests='tests/test-units tests/test-modules tests/structure.test tests/synthetic.test tests/hostile.test tests/annotate.test tests/vmlinux.test tests/threads.test tests/exports.test tests/python.test tests/crash.test'
+matrix_tests='tests/test-units tests/test-modules tests/structure.test tests/synthetic.test tests/hostile.test tests/annotate.test tests/vmlinux.test tests/threads.test tests/exports.test tests/python.test tests/crash.test tests/formats.test'
 
 # matrix_tarball SUITE: make $VMMAP_CHROOT_CACHE/SUITE.tar unless it is
 # there. The mirror's sid Release file is past its Valid-Until date.
