@@ -34,7 +34,7 @@ import sys
 PT_LOAD, PT_NOTE = 1, 4
 NO_PHYS = 0xFFFFFFFFFFFFFFFF
 PAGE = 4096
-TASK_STRUCT_SIZE = 0x2600      # Debian 6.1's is 9664 bytes; its contents are not used
+TASK_STRUCT_SIZE = 0x2600      # arch_task_struct_size stand-in: its size and contents are not used
 
 
 def take_option(args, name):
