@@ -230,9 +230,21 @@ check_elf_tables(const Elf64_Ehdr *eh, const char *path, uint64_t size)
 	return NULL;
 }
 
+/* What the notes and program headers of an ELF dump show of its kind. */
+struct elf_seen {
+	bool vmcoreinfo;	/* a VMCOREINFO note */
+	bool taskstruct;	/* a CORE NT_TASKSTRUCT note: only /proc/kcore writes one */
+	bool no_phys;		/* a load segment at p_paddr -1: /proc/kcore's vmalloc,
+				 * modules, vmemmap (fs/proc/kcore.c, 4.19+) */
+};
+
+#ifndef NT_TASKSTRUCT
+#define NT_TASKSTRUCT 4
+#endif
+
 /* The VMCOREINFO note of a PT_NOTE segment, if it has one. */
 static struct vmmap_error *
-check_elf_notes(int fd, const Elf64_Phdr *ph, const char *path)
+check_elf_notes(int fd, const Elf64_Phdr *ph, const char *path, struct elf_seen *seen)
 {
 	static const char name[] = "VMCOREINFO";
 	uint64_t p = 0;
@@ -247,10 +259,16 @@ check_elf_notes(int fd, const Elf64_Phdr *ph, const char *path)
 		if (desc_at + nh.n_descsz > ph->p_filesz)
 			return NULL;
 		char n[sizeof(name)];
+		if (nh.n_namesz == sizeof("CORE") && nh.n_type == NT_TASKSTRUCT &&
+		    pread(fd, n, sizeof("CORE"), (off_t)(ph->p_offset + name_at)) == sizeof("CORE") &&
+		    memcmp(n, "CORE", sizeof("CORE")) == 0)
+			seen->taskstruct = true;
 		if (nh.n_namesz == sizeof(name) &&
 		    pread(fd, n, sizeof(n), (off_t)(ph->p_offset + name_at)) == sizeof(n) &&
-		    memcmp(n, name, sizeof(name)) == 0)
+		    memcmp(n, name, sizeof(name)) == 0) {
+			seen->vmcoreinfo = true;
 			return check_vmcoreinfo_at(fd, ph->p_offset + desc_at, nh.n_descsz, path);
+		}
 		p = next;
 	}
 	return NULL;
@@ -263,6 +281,7 @@ static struct vmmap_error *
 check_elf_segments(int fd, const Elf64_Ehdr *eh, const char *path, uint64_t size,
 		   struct dumpcheck_result *out)
 {
+	struct elf_seen seen = { 0 };
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr ph;
 		if (pread(fd, &ph, sizeof(ph), (off_t)(eh->e_phoff + i * sizeof(ph))) != sizeof(ph))
@@ -273,9 +292,15 @@ check_elf_segments(int fd, const Elf64_Ehdr *eh, const char *path, uint64_t size
 						  path, (unsigned long long)(ph.p_offset + ph.p_filesz),
 						  (unsigned long long)size);
 		struct vmmap_error *err;
-		if (ph.p_type == PT_NOTE && (err = check_elf_notes(fd, &ph, path)))
+		if (ph.p_type == PT_NOTE && (err = check_elf_notes(fd, &ph, path, &seen)))
 			return err;
-		if (ph.p_type != PT_LOAD || inside(ph.p_offset, ph.p_filesz, size))
+		/* A segment without a physical address holds nothing a
+		 * physical read reaches (kcore's vmalloc, modules, vmemmap:
+		 * libkdumpfile leaves them out of its physical map too). */
+		if (ph.p_type == PT_LOAD && ph.p_paddr == UINT64_MAX)
+			seen.no_phys = true;
+		if (ph.p_type != PT_LOAD || ph.p_paddr == UINT64_MAX ||
+		    inside(ph.p_offset, ph.p_filesz, size))
 			continue;
 		uint64_t have = ph.p_offset < size ? size - ph.p_offset : 0;
 		notes_add(&out->notes, "truncated dump: physical 0x%llx-0x%llx (load segment %u) lies past the end of the file (%llu bytes); it reads as absent",
@@ -290,6 +315,13 @@ check_elf_segments(int fd, const Elf64_Ehdr *eh, const char *path, uint64_t size
 		m[out->nmissing++] = (struct missing_range){ ph.p_paddr + have,
 							     ph.p_paddr + ph.p_filesz };
 	}
+	out->kcore = seen.no_phys || seen.taskstruct;
+	/* Before 4.19 kcore had no VMCOREINFO note (and every p_paddr 0):
+	 * say so rather than "carries no VMCOREINFO" later. */
+	if (out->kcore && !seen.vmcoreinfo)
+		return vmmap_error_format(VMMAP_ERROR_VMCOREINFO,
+					  "%s: a /proc/kcore without a VMCOREINFO note (kernels before 4.19 write none); vmmap needs it",
+					  path);
 	return NULL;
 }
 

@@ -23,10 +23,12 @@ struct dumpcheck_result {
 	struct notes notes;	/* what only degrades the answer */
 	struct missing_range *missing;	/* load segments cut by the end of the file */
 	size_t nmissing;
+	bool kcore;		/* shaped like /proc/kcore (fs/proc/kcore.c) */
 };
 
 /* An error for what must be refused; else what was found in out
- * (released with dumpcheck_fini). */
+ * (released with dumpcheck_fini). size is the file's, or UINT64_MAX
+ * when it is not known (a file of /proc says 0). */
 struct vmmap_error *dumpcheck(int fd, const char *path, uint64_t size,
 			      struct dumpcheck_result *out);
 void dumpcheck_fini(struct dumpcheck_result *r);

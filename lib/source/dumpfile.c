@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "../error.h"
@@ -33,6 +35,11 @@ struct dumpfile {
 	addrxlat_sys_t *axsys;
 	struct dumpcheck_result check;	/* notes and missing memory */
 	bool diskdump;			/* a compressed kdump (filtered_out()) */
+	bool live;			/* a file of procfs: /proc/kcore */
+	/* An ELF dump's physical memory held in the file: its PT_LOADs'
+	 * [p_paddr, p_paddr + p_filesz), sorted and merged (elf_held()). */
+	struct held { uint64_t start, end; } *held;
+	size_t nheld;
 };
 
 /*
@@ -77,6 +84,7 @@ dumpfile_destroy(void *arg)
 	if (df->fd >= 0)
 		close(df->fd);
 	dumpcheck_fini(&df->check);
+	free(df->held);
 	free(df->path);
 	free(df);
 }
@@ -125,6 +133,82 @@ filtered_out(struct dumpfile *df, uint64_t addr, size_t len)
 	return kdump_bmp_find_clear(attr.val.bitmap, &clear) == KDUMP_OK && clear <= last;
 }
 
+/*
+ * libkdumpfile 0.5.1 reads the page just below an ELF segment's start
+ * from that segment (find_closest_file_load() takes a segment up to a
+ * page above the address): the page before each segment read as
+ * present, zeros (measured: phys 0xbf000 of the 6.1 fixture, whose
+ * segment starts at 0xc0000; phys 0 of a /proc/kcore, whose first RAM
+ * segment starts at 0x1000). So an ELF dump's reads are first checked
+ * against its segments' file-backed ranges.
+ */
+static bool
+elf_not_held(const struct dumpfile *df, uint64_t addr, size_t len)
+{
+	if (!df->held || !len)
+		return false;
+	uint64_t end = len > UINT64_MAX - addr ? UINT64_MAX : addr + len;
+	size_t lo = 0, hi = df->nheld;
+	while (lo < hi) {	/* the first range ending above addr */
+		size_t mid = lo + (hi - lo) / 2;
+		if (df->held[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == df->nheld || df->held[lo].start > addr || df->held[lo].end < end;
+}
+
+static int
+held_cmp(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The file-backed physical ranges of an ELF dump's load segments
+ * (none but p_paddr -1 ones: /proc/kcore's vmalloc, modules, vmemmap). */
+static struct vmmap_error *
+elf_held(struct dumpfile *df)
+{
+	struct vmmap_error *err = NULL;
+	Elf *elf = elf_begin(df->fd, ELF_C_READ, NULL);
+	size_t phnum;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &phnum))
+		goto out;	/* not ELF: libkdumpfile's own checks */
+	struct held *h = calloc(phnum ? phnum : 1, sizeof(*h));
+	if (!h) {
+		err = &vmmap_enomem;
+		goto out;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD || !ph.p_filesz ||
+		    ph.p_paddr == UINT64_MAX)
+			continue;
+		uint64_t end = ph.p_filesz > UINT64_MAX - ph.p_paddr ? UINT64_MAX
+								       : ph.p_paddr + ph.p_filesz;
+		h[n++] = (struct held){ ph.p_paddr, end };
+	}
+	qsort(h, n, sizeof(*h), held_cmp);
+	size_t m = 0;	/* merge overlapping and adjacent ranges */
+	for (size_t i = 0; i < n; i++) {
+		if (m && h[i].start <= h[m - 1].end) {
+			if (h[i].end > h[m - 1].end)
+				h[m - 1].end = h[i].end;
+		} else {
+			h[m++] = h[i];
+		}
+	}
+	df->held = h;
+	df->nheld = m;
+out:
+	if (elf)
+		elf_end(elf);
+	return err;
+}
+
 static struct vmmap_error *
 dumpfile_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
 {
@@ -132,6 +216,9 @@ dumpfile_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
 	size_t got = len;
 	if (dumpcheck_missing(&df->check, addr, len))
 		return vmmap_error_fault(addr, "physical 0x%llx lies past the end of the truncated dump",
+					 (unsigned long long)addr);
+	if (elf_not_held(df, addr, len))
+		return vmmap_error_fault(addr, "physical 0x%llx: the dump does not hold that page",
 					 (unsigned long long)addr);
 	if (filtered_out(df, addr, len))
 		return vmmap_error_fault(addr, "physical 0x%llx: the dump does not hold that page",
@@ -388,10 +475,42 @@ out:
 	return NULL;
 }
 
+/* Is path a file of procfs (/proc/kcore)? Asked of the path, so that it
+ * also answers when the file cannot be opened. */
+static bool
+on_procfs(const char *path, int fd)
+{
+	struct statfs sf;
+	if (fd >= 0 ? fstatfs(fd, &sf) : statfs(path, &sf))
+		return false;
+	return sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/* The notes of a live kernel's memory (/proc/kcore) and of a file of
+ * its shape. */
+static void
+note_kcore(struct dumpfile *df)
+{
+	if (df->live)
+		notes_add(&df->check.notes,
+			  "live kernel: %s is the running kernel's memory, read while it changes: values read at different moments (a list, a page-table walk, a page's state) may disagree; memory that is no System RAM (ACPI tables, device memory) is not in it",
+			  df->path);
+	else if (df->check.kcore)
+		notes_add(&df->check.notes,
+			  "a /proc/kcore-shaped ELF file: physical memory read through its direct-map and kernel-text segments");
+}
+
 static struct vmmap_error *
 open_file(struct dumpfile *df)
 {
 	df->fd = open(df->path, O_RDONLY | O_CLOEXEC);
+	const char *base = strrchr(df->path, '/');
+	if (df->fd < 0 && (errno == EACCES || errno == EPERM) &&
+	    strcmp(base ? base + 1 : df->path, "kcore") == 0 && on_procfs(df->path, -1))
+		/* fs/proc/kcore.c: mode 0400 root (EACCES), and open_kcore()
+		 * wants CAP_SYS_RAWIO (EPERM for a root without it) */
+		return vmmap_error_os(errno, "%s: reading the running kernel needs root (CAP_SYS_RAWIO)",
+				      df->path);
 	if (df->fd < 0)
 		return vmmap_error_os(errno, "%s", df->path);
 	struct stat st;
@@ -400,11 +519,15 @@ open_file(struct dumpfile *df)
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
 		return vmmap_error_format(VMMAP_ERROR_FORMAT,
 					  "%s: not a regular file", df->path);
-	if (st.st_size == 0)
+	df->live = on_procfs(df->path, df->fd);
+	/* A file of /proc has the size its kernel says: /proc/kcore's is
+	 * the end of its highest segment (~128 TiB, sparse), 0 for most
+	 * others; a size of 0 there says nothing. */
+	if (st.st_size == 0 && !df->live)
 		return vmmap_error_format(VMMAP_ERROR_FORMAT,
 					  "%s: empty file, not a dump", df->path);
 	struct vmmap_error *err;
-	uint64_t size = (uint64_t)st.st_size;
+	uint64_t size = st.st_size ? (uint64_t)st.st_size : UINT64_MAX;
 	if (is_flattened(df->fd)) {
 		/* the unflattened file gets the same checks */
 		if ((err = unflatten(df)))
@@ -413,7 +536,10 @@ open_file(struct dumpfile *df)
 			return vmmap_error_os(errno, "%s", df->path);
 		size = (uint64_t)st.st_size;
 	}
-	return dumpcheck(df->fd, df->path, size, &df->check);
+	if ((err = dumpcheck(df->fd, df->path, size, &df->check)))
+		return err;
+	note_kcore(df);
+	return NULL;
 }
 
 /* A libkdumpfile context on df->fd, set up as vmmap needs it. */
@@ -472,8 +598,14 @@ dumpfile_clone(void *arg, void **ret)
 		err = vmmap_error_os(errno, "%s: cannot open again", df->path);
 	else if (!(c->path = strdup(df->path)))
 		err = &vmmap_enomem;
-	else
+	else if (df->held && !(c->held = malloc(df->nheld * sizeof(*c->held))))
+		err = &vmmap_enomem;
+	else {
+		if (df->held)
+			memcpy(c->held, df->held, df->nheld * sizeof(*c->held));
+		c->nheld = df->nheld;
 		err = open_kdump(c, df->path);
+	}
 	if (err) {
 		dumpfile_destroy(c);
 		return err;
@@ -500,6 +632,8 @@ vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
 		goto fail;
 	}
 	err = open_file(df);
+	if (!err)
+		err = elf_held(df);
 	if (err)
 		goto fail;
 	err = open_kdump(df, path);
