@@ -15,6 +15,7 @@
 #include "error.h"
 #include "kallsyms.h"
 #include "kernel.h"
+#include "vmcoreinfo_scan.h"
 
 
 static void
@@ -56,9 +57,9 @@ kernel_can_translate(const struct kernel *k)
 struct vmmap_error *
 kernel_translate(struct kernel *k, uint64_t vaddr, uint64_t *paddr)
 {
-	if (k->src->ops.page_walk || !k->pgwalk)
-		return source_page_walk(k->src, vaddr, paddr);
-	return pgwalk_translate(k->pgwalk, vaddr, paddr);
+	if (k->pgwalk)
+		return pgwalk_translate(k->pgwalk, vaddr, paddr);
+	return source_page_walk(k->src, vaddr, paddr);
 }
 
 bool
@@ -621,7 +622,9 @@ static void
 setup_page_walk(struct kernel *k)
 {
 	k->pt.levels = (int)k->levels.value;
-	if (k->src->ops.page_walk || !k->have_pt)
+	/* The source's walk knows its page tables from the VMCOREINFO
+	 * note; with VMCOREINFO from memory it has none: walk ourselves. */
+	if ((k->src->ops.page_walk && !k->vmcoreinfo_from_memory) || !k->have_pt)
 		return;
 	struct vmmap_error *err = pgwalk_create(&k->pt, &k->pgwalk);
 	if (err) {
@@ -635,6 +638,26 @@ read_vmcoreinfo(struct kernel *k)
 {
 	char *text = NULL;
 	struct vmmap_error *err = source_vmcoreinfo(k->src, &text);
+	if (err && vmmap_error_code(err) == VMMAP_ERROR_VMCOREINFO) {
+		/* no note: the kernel's own copy, in its memory */
+		struct vmcoreinfo_found found;
+		struct vmmap_error *why = vmcoreinfo_scan(k->src, &found);
+		if (why) {
+			struct vmmap_error *both = vmmap_error_format(
+				vmmap_error_code(err), "%s, and %s", vmmap_error_message(err),
+				vmmap_error_message(why));
+			drop(err);
+			drop(why);
+			return both;
+		}
+		drop(err);
+		err = NULL;
+		text = found.text;
+		k->vmcoreinfo_from_memory = true;
+		kernel_note(k, "the dump has no VMCOREINFO note: VMCOREINFO read from the kernel's memory at phys 0x%llx%s",
+			    (unsigned long long)found.pa,
+			    found.differ ? " (the first of copies that differ)" : "");
+	}
 	if (err)
 		return err;
 	/* kept as the source gave it, for vmmap_map_vmcoreinfo() */

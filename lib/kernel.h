@@ -43,6 +43,7 @@ struct kernel {
 	struct x86_64_page_tables pt;	/* init_top_pgt, if have_pt */
 	bool have_pt;
 	struct pgwalk *pgwalk;		/* for sources without a page_walk op */
+	bool vmcoreinfo_from_memory;	/* no note: found by vmcoreinfo_scan() */
 	/* The symbol table, built on first need (kernel_symbols()): a
 	 * map's facts read a few variables, found in the dump's kallsyms
 	 * without decoding every name (kernel_prefetch_symbols()). */
