@@ -62,8 +62,8 @@ page_offset_base_fallback(struct gather *g)
 	} else if (probe_direct_map_base(g->kr, &v)) {
 		fact_set(f, v, VMMAP_FROM_PAGE_TABLES, true);
 	} else {
-		bool low = kernel_version(g->kr) >= KV(4, 20, 0);
-		fact_set(f, x86_64_fixed_page_offset((int)g->k->pgtable_levels.value, low),
+		fact_set(f, x86_64_fixed_page_offset_of((int)g->k->pgtable_levels.value,
+							 kernel_version(g->kr)),
 			 VMMAP_FROM_ERA_TABLE, false);
 		kernel_note(g->kr, "page_offset_base neither readable nor inferable: the era's default is a guess");
 	}
@@ -139,11 +139,11 @@ facts_bases(struct gather *g)
 	if (!k->page_offset_base.known)
 		page_offset_base_fallback(g);
 	if (!k->vmalloc_base.known)
-		fixed_base(g, &k->vmalloc_base, x86_64_fixed_vmalloc_base(levels),
-			   "vmalloc_base");
+		fixed_base(g, &k->vmalloc_base,
+			   x86_64_fixed_vmalloc_base(levels, kernel_version(g->kr)), "vmalloc_base");
 	if (!k->vmemmap_base.known)
-		fixed_base(g, &k->vmemmap_base, x86_64_fixed_vmemmap_base(levels),
-			   "vmemmap_base");
+		fixed_base(g, &k->vmemmap_base,
+			   x86_64_fixed_vmemmap_base(levels, kernel_version(g->kr)), "vmemmap_base");
 	return NULL;
 }
 
@@ -241,9 +241,13 @@ era_image_size(struct gather *g)
 		kernel_note(g->kr, "NUMBER(KERNEL_IMAGE_SIZE)=%lld is neither 512 MiB nor 1 GiB: ignored",
 			 (long long)n);
 	drop(err);
-	/* page_64_types.h: 1 GiB with RANDOMIZE_BASE (4.7+), else 512 MiB. */
-	bool big = g->k->kaslr.value && kernel_version(g->kr) >= KV(4, 7, 0);
-	fact_set(f, big ? 1ULL << 30 : 512ULL << 20, VMMAP_FROM_ERA_TABLE, false);
+	/* page_64_types.h: 1 GiB with RANDOMIZE_BASE (4.7+), else 512 MiB;
+	 * until 2.6.25 (mm.txt) modules started at ffffffff88000000, 128 MiB
+	 * above __START_KERNEL_map (the text mapping's first 40 MiB used). */
+	uint64_t v = kernel_version(g->kr);
+	bool big = g->k->kaslr.value && v >= KV(4, 7, 0);
+	uint64_t size = big ? 1ULL << 30 : v && v < KV(2, 6, 26) ? 128ULL << 20 : 512ULL << 20;
+	fact_set(f, size, VMMAP_FROM_ERA_TABLE, false);
 }
 
 static void
@@ -289,6 +293,10 @@ era_physmem_end(struct gather *g)
 		return;
 	}
 	if (!x86_64_memory_randomized(k)) {
+		uint64_t last = x86_64_direct_map_last(kernel_version(g->kr));
+		if (k->pgtable_levels.value == 4 && last > k->page_offset_base.value &&
+		    last - k->page_offset_base.value < full)
+			full = last - k->page_offset_base.value;	/* before 2.6.31 */
 		fact_set(f, full, VMMAP_FROM_LAYOUT, true);
 		return;
 	}

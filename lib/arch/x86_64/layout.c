@@ -105,22 +105,50 @@ x86_64_fixed_page_offset(int levels, bool ldt_remap_low)
 }
 
 uint64_t
+x86_64_fixed_page_offset_of(int levels, uint64_t version)
+{
+	if (levels == 4 && version && version < X86_64_KV(2, 6, 27))
+		return 0xffff810000000000ULL;
+	return x86_64_fixed_page_offset(levels, version >= X86_64_KV(4, 20, 0));
+}
+
+uint64_t
 x86_64_kaslr_window_start(int levels, bool ldt_remap_low)
 {
 	/* arch/x86/mm/kaslr.c: vaddr_start = __PAGE_OFFSET_BASE_L4/L5. */
 	return x86_64_fixed_page_offset(levels, ldt_remap_low);
 }
 
-uint64_t
-x86_64_fixed_vmalloc_base(int levels)
+bool
+x86_64_before_2_6_31(uint64_t version)
 {
-	return levels == 5 ? X86_64_VMALLOC_BASE_L5 : X86_64_VMALLOC_BASE_L4;
+	return version && version < X86_64_KV(2, 6, 31);
 }
 
 uint64_t
-x86_64_fixed_vmemmap_base(int levels)
+x86_64_fixed_vmalloc_base(int levels, uint64_t version)
 {
-	return levels == 5 ? X86_64_VMEMMAP_BASE_L5 : X86_64_VMEMMAP_BASE_L4;
+	if (levels == 5)
+		return X86_64_VMALLOC_BASE_L5;
+	return x86_64_before_2_6_31(version) ? X86_64_VMALLOC_BASE_L4_2_6_11
+					     : X86_64_VMALLOC_BASE_L4;
+}
+
+uint64_t
+x86_64_fixed_vmemmap_base(int levels, uint64_t version)
+{
+	if (levels == 5)
+		return X86_64_VMEMMAP_BASE_L5;
+	return x86_64_before_2_6_31(version) ? X86_64_VMEMMAP_BASE_L4_2_6_24
+					     : X86_64_VMEMMAP_BASE_L4;
+}
+
+uint64_t
+x86_64_direct_map_last(uint64_t version)
+{
+	/* mm.txt until 2.6.30: "... - ffffc0ffffffffff direct mapping of
+	 * all phys. memory"; from 2.6.31 MAX_PHYSMEM_BITS alone bounds it. */
+	return x86_64_before_2_6_31(version) ? 0xffffc0ffffffffffULL : UINT64_MAX;
 }
 
 uint64_t
@@ -140,10 +168,12 @@ x86_64_kasan_shadow_start(int levels)
 }
 
 uint64_t
-x86_64_modules_end(void)
+x86_64_modules_end(uint64_t version)
 {
-	/* MODULES_END; 0xfffffffffe000000 with DEBUG_KMAP_LOCAL_FORCE_MAP. */
-	return 0xffffffffff000000ULL;
+	/* MODULES_END; 0xfffffffffe000000 with DEBUG_KMAP_LOCAL_FORCE_MAP.
+	 * Until 2.6.26 the module space ran to fffffffffff00000 (mm.txt). */
+	return version && version < X86_64_KV(2, 6, 27) ? 0xfffffffffff00000ULL
+							 : 0xffffffffff000000ULL;
 }
 
 uint64_t
@@ -225,10 +255,13 @@ bool
 x86_64_memory_randomized(const struct vmmap_kernel *k)
 {
 	int levels = (int)k->pgtable_levels.value;
+	uint64_t v = k->release_fact.value;
+	if (x86_64_before_2_6_31(v))
+		return false;	/* RANDOMIZE_MEMORY is 4.8+ */
 	return k->page_offset_base.value !=
 		       x86_64_fixed_page_offset(levels, k->ldt_remap_low.value) ||
-	       k->vmalloc_base.value != x86_64_fixed_vmalloc_base(levels) ||
-	       k->vmemmap_base.value != x86_64_fixed_vmemmap_base(levels);
+	       k->vmalloc_base.value != x86_64_fixed_vmalloc_base(levels, v) ||
+	       k->vmemmap_base.value != x86_64_fixed_vmemmap_base(levels, v);
 }
 
 static uint64_t
@@ -306,17 +339,24 @@ static struct vmmap_error *
 add_high_regions(struct builder *b, const struct vmmap_kernel *k)
 {
 	struct vmmap_error *err;
+	uint64_t v = k->release_fact.value;
 	uint64_t modules = x86_64_modules_start(k->kernel_image_size.value);
-	/* ESPFIX_PGD_ENTRY -2 << P4D_SHIFT; EFI_VA_END..EFI_VA_START. */
-	if ((err = add(b, 0xffffff0000000000ULL, 0xffffff7fffffffffULL, VMMAP_REGION_ESPFIX,
-		       "%esp fixup stacks", VMMAP_FROM_LAYOUT, true)) ||
+	uint64_t modules_end = x86_64_modules_end(v);
+	/* ESPFIX_PGD_ENTRY -2 << P4D_SHIFT (3.16, espfix64; back-ported to
+	 * some stable 3.x); EFI_VA_END..EFI_VA_START (3.14). An unknown
+	 * version keeps both. */
+	if ((!v || v >= X86_64_KV(3, 16, 0)) &&
+	    (err = add(b, 0xffffff0000000000ULL, 0xffffff7fffffffffULL, VMMAP_REGION_ESPFIX,
+		       "%esp fixup stacks", VMMAP_FROM_LAYOUT, true)))
+		return err;
+	if ((!v || v >= X86_64_KV(3, 14, 0)) &&
 	    (err = add(b, 0xffffffef00000000ULL, 0xfffffffeffffffffULL, VMMAP_REGION_EFI,
-		       "EFI region mapping space (only in efi_pgd)",
-		       VMMAP_FROM_LAYOUT, true)) ||
-	    (err = add(b, X86_64_START_KERNEL_MAP, modules - 1, VMMAP_REGION_KERNEL_TEXT,
+		       "EFI region mapping space (only in efi_pgd)", VMMAP_FROM_LAYOUT, true)))
+		return err;
+	if ((err = add(b, X86_64_START_KERNEL_MAP, modules - 1, VMMAP_REGION_KERNEL_TEXT,
 		       "kernel text mapping (__START_KERNEL_map, KERNEL_IMAGE_SIZE)",
 		       k->kernel_image_size.source, k->kernel_image_size.exact)) ||
-	    (err = add(b, modules, x86_64_modules_end() - 1, VMMAP_REGION_MODULES,
+	    (err = add(b, modules, modules_end - 1, VMMAP_REGION_MODULES,
 		       "module mapping space", k->kernel_image_size.source,
 		       k->kernel_image_size.exact)))
 		return err;
@@ -325,7 +365,7 @@ add_high_regions(struct builder *b, const struct vmmap_kernel *k)
 			  "kernel-internal fixmap range", k->fixaddr_start.source,
 			  k->fixaddr_start.exact);
 	else
-		err = add(b, x86_64_modules_end(), x86_64_fixmap_last(), VMMAP_REGION_FIXMAP,
+		err = add(b, modules_end, x86_64_fixmap_last(), VMMAP_REGION_FIXMAP,
 			  "fixmap at the top end; its start needs vmlinux debug info",
 			  VMMAP_FROM_LAYOUT, false);
 	if (err)

@@ -25,7 +25,9 @@
 #define X86_64_PAGE_OFFSET_L4_4_20	0xffff888000000000ULL	/* commit d52888aa2753 */
 #define X86_64_PAGE_OFFSET_L5_4_14	0xff10000000000000ULL
 #define X86_64_PAGE_OFFSET_L5_4_20	0xff11000000000000ULL
-#define X86_64_VMALLOC_BASE_L4		0xffffc90000000000ULL
+#define X86_64_VMALLOC_BASE_L4_2_6_11	0xffffc20000000000ULL	/* until 2.6.30 */
+#define X86_64_VMEMMAP_BASE_L4_2_6_24	0xffffe20000000000ULL	/* 2.6.24-2.6.30 */
+#define X86_64_VMALLOC_BASE_L4		0xffffc90000000000ULL	/* 2.6.31+ */
 #define X86_64_VMALLOC_BASE_L5		0xffa0000000000000ULL
 #define X86_64_VMEMMAP_BASE_L4		0xffffea0000000000ULL
 #define X86_64_VMEMMAP_BASE_L5		0xffd4000000000000ULL
@@ -71,14 +73,26 @@ bool x86_64_memory_randomized(const struct vmmap_kernel *k);
 
 /* The page_offset_base of a kernel that does not randomize memory. */
 uint64_t x86_64_fixed_page_offset(int levels, bool ldt_remap_low);
-uint64_t x86_64_fixed_vmalloc_base(int levels);
-uint64_t x86_64_fixed_vmemmap_base(int levels);
+/* The same by kernel version, for kernels before 4.20 too: until
+ * 2.6.26 the direct map started at ffff810000000000. */
+uint64_t x86_64_fixed_page_offset_of(int levels, uint64_t version);
+/* version: the KERNEL_VERSION code (X86_64_KV), 0 if unknown. Until
+ * 2.6.30 vmalloc and the virtual memory map sat lower and the direct
+ * map ended at ffffc0ffffffffff (Documentation/x86/x86_64/mm.txt of
+ * v2.6.30 against v2.6.31). */
+#define X86_64_KV(a, b, c) (((uint64_t)(a) << 16) | ((b) << 8) | (c))
+bool x86_64_before_2_6_31(uint64_t version);
+uint64_t x86_64_fixed_vmalloc_base(int levels, uint64_t version);
+uint64_t x86_64_fixed_vmemmap_base(int levels, uint64_t version);
+/* The last address the 4-level direct map can reach in that era
+ * beyond MAX_PHYSMEM_BITS (UINT64_MAX: no other bound). */
+uint64_t x86_64_direct_map_last(uint64_t version);
 /* Bottom of the KASLR memory window (arch/x86/mm/kaslr.c vaddr_start). */
 uint64_t x86_64_kaslr_window_start(int levels, bool ldt_remap_low);
 uint64_t x86_64_vmalloc_size(int levels);
 uint64_t x86_64_kasan_shadow_start(int levels);
 uint64_t x86_64_user_end(int levels);
-uint64_t x86_64_modules_end(void);
+uint64_t x86_64_modules_end(uint64_t version);
 /* The fixmap's top address, exclusive of the vsyscall page. */
 uint64_t x86_64_fixmap_last(void);
 /* FIXADDR_TOP - n*PAGE_SIZE: the start of a fixmap of n pages
