@@ -211,8 +211,11 @@ load_cea_stacks(const struct cpu_stacks_input *in, const struct percpu *pc, stru
 			continue;
 		}
 		uint64_t base = X86_64_CPU_ENTRY_AREA_PER_CPU + slot * l.size;
-		if (!mapped(in->kr, base))
-			continue;	/* a possible CPU never set up, or no such area */
+		if (!mapped(in->kr, base)) {
+			/* setup_cpu_entry_areas() maps every possible CPU's */
+			note(cs, "CPU %u: its cpu_entry_area 0x%" PRIx64 " is not mapped", cpu, base);
+			continue;
+		}
 		if (l.have_estacks && have_pointer &&
 		    read_u64(in->kr, percpu_addr(pc, estacks_sym, cpu), &ptr) &&
 		    ptr != base + l.estacks) {
