@@ -473,8 +473,46 @@ cmd_tasks(struct vmmap_map *map, const struct options *o, FILE *out, bool json)
 				(unsigned long long)t[i].task_struct, (unsigned long long)t[i].stack);
 		}
 	}
+	/* then the CPUs' own stacks: IRQ, entry and exception stacks */
+	const struct vmmap_cpu_stack *c = NULL;
+	const char *note = NULL;
+	size_t nc = 0;
+	err = vmmap_map_cpu_stacks(map, &c, &nc, &note);
+	vmmap_error_destroy(err);	/* none: no BTF, and then no tasks either */
 	if (json)
-		fprintf(out, "]}\n");
+		fprintf(out, "],\"cpu_stacks\":[");
+	else if (nc)
+		fprintf(out, "\n%4s %-9s %-12s %-18s %-18s %s\n", "CPU", "KIND", "NAME", "START", "END",
+			"SIZE");
+	for (size_t i = 0; i < nc; i++) {
+		const char *kind = vmmap_cpu_stack_kind_name(c[i].kind);
+		char name[24];
+		snprintf(name, sizeof(name), "%s%s", c[i].name ? c[i].name : "-", c[i].guard ? " guard" : "");
+		if (json) {
+			fprintf(out, "%s{\"cpu\":%u,\"kind\":\"%s\",", i ? "," : "", c[i].cpu, kind);
+			if (c[i].name)
+				fprintf(out, "\"name\":\"%s\",", c[i].name);
+			if (c[i].guard)
+				fprintf(out, "\"guard\":true,");
+			fprintf(out, "\"start\":\"0x%llx\",\"end\":\"0x%llx\"}",
+				(unsigned long long)c[i].start, (unsigned long long)c[i].end);
+		} else {
+			char size[32];
+			vmmap_format_size(c[i].end - c[i].start, size, sizeof(size));
+			fprintf(out, "%4u %-9s %-12s %016llx   %016llx   %s\n", c[i].cpu, kind, name,
+				(unsigned long long)c[i].start, (unsigned long long)c[i].end, size);
+		}
+	}
+	if (json) {
+		fprintf(out, "]");
+		if (note) {
+			fprintf(out, ",\"cpu_stacks_note\":");
+			vmmap_print_json_string(note, out);
+		}
+		fprintf(out, "}\n");
+	} else if (note) {
+		fprintf(out, "note: CPU stacks: %s\n", note);
+	}
 	return NULL;
 }
 

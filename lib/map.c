@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/x86_64/stacks.h"
 #include "error.h"
 #include "facts.h"
 #include "map.h"
@@ -54,6 +55,7 @@ vmmap_map_destroy(struct vmmap_map *map)
 	modsyms_destroy(map->modsyms);
 	vmalloc_reader_destroy(map->vmallocs);
 	tasks_destroy(map->tasks);
+	cpu_stacks_destroy(map->cpu_stacks);
 	types_destroy(map->types);
 	page_decoder_destroy(map->pages);
 	pthread_mutex_destroy(&map->page_lock);
@@ -577,6 +579,73 @@ annotate_task(struct vmmap_map *map, struct vmmap_annotation *a)
 	pthread_mutex_unlock(&map->page_lock);
 }
 
+/* Where an IRQ stack may lie: vmalloc space (CONFIG_VMAP_STACK) or
+ * the per-CPU areas in the direct map. */
+static bool
+irq_stack_ok(void *arg, uint64_t addr)
+{
+	enum vmmap_region_kind kind = vmmap_map_find(arg, addr)->kind;
+	return kind == VMMAP_REGION_VMALLOC || kind == VMMAP_REGION_DIRECT_MAP;
+}
+
+/* Every CPU's own stacks, found on first use; NULL without BTF. */
+static const struct cpu_stacks *
+cpu_stacks(struct vmmap_map *map)
+{
+	if (__atomic_load_n(&map->cpu_stacks_ready, __ATOMIC_ACQUIRE))
+		return map->cpu_stacks;
+	pthread_mutex_lock(&map->page_lock);
+	if (!map->cpu_stacks_ready) {
+		if (!kernel_types(map)) {
+			snprintf(map->cpu_stacks_why, sizeof(map->cpu_stacks_why), "%s", map->ident_why);
+		} else {
+			struct cpu_stacks_input in = {
+				.kr = map->kr, .types = map->types, .kasan = map->k.kasan.value,
+				.cpu_entry_area = map->k.cpu_entry_area.value &&
+						  map_region_of_kind(map, VMMAP_REGION_CPU_ENTRY_AREA),
+				.irq_stack_ok = irq_stack_ok, .arg = map,
+			};
+			map->cpu_stacks = cpu_stacks_load(&in);
+			if (!map->cpu_stacks)
+				snprintf(map->cpu_stacks_why, sizeof(map->cpu_stacks_why), "out of memory");
+		}
+		__atomic_store_n(&map->cpu_stacks_ready, true, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&map->page_lock);
+	return map->cpu_stacks;
+}
+
+struct vmmap_error *
+vmmap_map_cpu_stacks(struct vmmap_map *map, const struct vmmap_cpu_stack **stacks, size_t *n,
+		     const char **note)
+{
+	if (!map || !stacks || !n)
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no map");
+	const struct cpu_stacks *cs = cpu_stacks(map);
+	if (!cs)
+		return vmmap_error_format(VMMAP_ERROR_NOT_FOUND, "no CPU stacks: %s", map->cpu_stacks_why);
+	*stacks = cpu_stacks_get(cs, n);
+	if (note)
+		*note = cpu_stacks_note(cs);
+	return NULL;
+}
+
+/* The CPU stack an address is in: vmalloc (IRQ stacks), the direct
+ * map (IRQ stacks without CONFIG_VMAP_STACK), cpu_entry_area. A table
+ * lookup, done under every flag: annotated text names them too. */
+static void
+annotate_cpu_stack(struct vmmap_map *map, struct vmmap_annotation *a)
+{
+	enum vmmap_region_kind kind = a->region->kind;
+	if (a->special || (kind != VMMAP_REGION_VMALLOC && kind != VMMAP_REGION_DIRECT_MAP &&
+			   kind != VMMAP_REGION_CPU_ENTRY_AREA))
+		return;
+	const struct cpu_stacks *cs = cpu_stacks(map);
+	a->have_cpu_stack = cs && cpu_stacks_find(cs, a->address, &a->cpu_stack);
+	if (a->have_cpu_stack)
+		a->cpu_stack_offset = a->address - a->cpu_stack.start;
+}
+
 /* The vmalloc area an address in vmalloc or module space is in, and
  * the symbol of its caller. */
 static void
@@ -635,7 +704,7 @@ annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_anno
 	a->address = addr;
 	a->mapped = -1;
 	a->in_dump = -1;
-	a->have_object = a->have_vmalloc = a->have_task = false;
+	a->have_object = a->have_vmalloc = a->have_task = a->have_cpu_stack = false;
 	a->module_symbol = NULL;
 	a->module_symbol_offset = 0;
 	a->region = vmmap_map_find(map, addr);
@@ -647,6 +716,7 @@ annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_anno
 		annotate_phys(map, a);
 	annotate_symbol(map, a);
 	annotate_module(map, a);
+	annotate_cpu_stack(map, a);
 	if (!(flags & VMMAP_ANNOTATE_NO_PAGE))
 		annotate_page(map, a);
 	if (!(flags & (VMMAP_ANNOTATE_NO_PAGE | VMMAP_ANNOTATE_NO_PHYS))) {

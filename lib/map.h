@@ -49,6 +49,11 @@ struct vmmap_map {
 	bool tasks_tried;
 	struct task_list *tasks;
 	char tasks_why[160];
+	/* The CPUs' own stacks, found on first use under page_lock;
+	 * immutable after, so lookups take no lock. */
+	bool cpu_stacks_ready;		/* atomic */
+	struct cpu_stacks *cpu_stacks;	/* NULL: no BTF, see cpu_stacks_why */
+	char cpu_stacks_why[160];
 	char vmalloc_why[160];
 	char census_why[200];
 	char ident_why[160];

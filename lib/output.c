@@ -387,6 +387,21 @@ format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 		tag_str(&t, a->module);
 		tag_str(&t, "]+");
 		tag_hex(&t, a->module_offset);
+	} else if (a->have_cpu_stack) {
+		/* the kernel's names: irq_stack, DF_stack, DF_stack_guard, entry_stack */
+		const struct vmmap_cpu_stack *c = &a->cpu_stack;
+		tag_str(&t, ":");
+		if (c->kind == VMMAP_CPU_STACK_EXCEPTION)
+			tag_str(&t, c->name);
+		tag_str(&t, c->kind == VMMAP_CPU_STACK_IRQ ? "irq_stack"
+			    : c->kind == VMMAP_CPU_STACK_ENTRY ? "entry_stack" : "_stack");
+		if (c->guard)
+			tag_str(&t, "_guard");
+		tag_str(&t, "+");
+		tag_hex(&t, a->cpu_stack_offset);
+		char cpu[24];
+		snprintf(cpu, sizeof(cpu), " [CPU %u]", c->cpu);
+		tag_str(&t, cpu);
 	} else {
 		tag_str(&t, "+");
 		tag_hex(&t, a->offset);
@@ -407,6 +422,65 @@ void
 vmmap_format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 {
 	format_tag(a, buf, len);
+}
+
+const char *
+vmmap_cpu_stack_kind_name(enum vmmap_cpu_stack_kind kind)
+{
+	switch (kind) {
+	case VMMAP_CPU_STACK_IRQ: return "irq";
+	case VMMAP_CPU_STACK_EXCEPTION: return "exception";
+	case VMMAP_CPU_STACK_ENTRY: return "entry";
+	default: return "none";
+	}
+}
+
+/* "#DF" for DF: the vector's name (the kernel's stack names are the
+ * vectors' without the '#', MCE for #MC). */
+static const char *
+vector_name(const char *name, char *buf, size_t len)
+{
+	if (strcmp(name, "NMI") == 0)
+		return name;
+	snprintf(buf, len, "#%s", strcmp(name, "MCE") == 0 ? "MC" : name);
+	return buf;
+}
+
+/* "IRQ stack of CPU 1 (+0x3f28 from its base)", "#DF exception stack
+ * of CPU 0 (...)", "guard page below the #DF exception stack of CPU 0
+ * (+0x10)", "entry stack of CPU 1 (...)". */
+static void
+print_cpu_stack_text(const struct vmmap_annotation *a, FILE *f)
+{
+	const struct vmmap_cpu_stack *c = &a->cpu_stack;
+	char v[16], size[32];
+	vmmap_format_size(c->end - c->start, size, sizeof(size));
+	fprintf(f, "%18s", "");
+	if (c->guard)
+		fprintf(f, "guard page below the %s exception stack of CPU %u (+0x%" PRIx64 ")\n",
+			vector_name(c->name, v, sizeof(v)), c->cpu, a->cpu_stack_offset);
+	else if (c->kind == VMMAP_CPU_STACK_EXCEPTION)
+		fprintf(f, "%s exception stack of CPU %u (+0x%" PRIx64 " from its base 0x%" PRIx64 ", %s)\n",
+			vector_name(c->name, v, sizeof(v)), c->cpu, a->cpu_stack_offset, c->start, size);
+	else
+		fprintf(f, "%s stack of CPU %u (+0x%" PRIx64 " from its base 0x%" PRIx64 ", %s)\n",
+			c->kind == VMMAP_CPU_STACK_IRQ ? "IRQ" : "entry", c->cpu, a->cpu_stack_offset,
+			c->start, size);
+}
+
+static void
+print_cpu_stack_json(const struct vmmap_annotation *a, FILE *f)
+{
+	const struct vmmap_cpu_stack *c = &a->cpu_stack;
+	fprintf(f, "\"stack\":{\"kind\":\"%s\",\"cpu\":%u,", vmmap_cpu_stack_kind_name(c->kind), c->cpu);
+	if (c->name)
+		fprintf(f, "\"name\":\"%s\",", c->name);
+	if (c->guard)
+		fprintf(f, "\"guard\":true,");
+	json_hex(f, "start", c->start, true);
+	json_hex(f, "end", c->end, true);
+	json_hex(f, "offset", a->cpu_stack_offset, false);
+	fprintf(f, "},");
 }
 
 const char *
@@ -550,6 +624,8 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 	if (a->have_task)
 		fprintf(f, "%18s%s+0x%" PRIx64 " of pid %d (%s)\n", "", a->task.what, a->task.offset,
 			a->task.task->pid, a->task.task->comm);
+	if (a->have_cpu_stack)
+		print_cpu_stack_text(a, f);
 }
 
 void
@@ -611,5 +687,7 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 		vmmap_print_json_string(a->task.task->comm, f);
 		fprintf(f, ",\"task_struct\":\"0x%" PRIx64 "\"},", a->task.task->task_struct);
 	}
+	if (a->have_cpu_stack)
+		print_cpu_stack_json(a, f);
 	fprintf(f, "\"exact\":%s}", a->region->exact ? "true" : "false");
 }

@@ -23,11 +23,11 @@
 #include <string.h>
 
 #include "error.h"
+#include "percpu.h"
 #include "slab.h"
 #include "source.h"
 
 #define PAGE_SIZE 4096ULL
-#define MAX_CPUS 8192
 #define MAX_CACHES 4096
 #define MAX_SHEAF 4096
 #define RAM_SLOTS 256	/* 1 MiB of pages read */
@@ -61,8 +61,7 @@ struct slab_reader {
 	uint64_t page_offset_base;
 	struct slab_layout l;
 	bool swab;			/* hardened pointers with swab (5.7+) */
-	uint64_t *cpu_offset;		/* __per_cpu_offset[] */
-	unsigned ncpus;
+	struct percpu cpus;		/* __per_cpu_offset[], nr_cpu_ids */
 	struct cache **caches;		/* pointers: names stay put */
 	size_t ncaches, cap;
 	uint64_t ram_end;		/* max_pfn's address: 0 if unknown */
@@ -124,32 +123,6 @@ layout_caches(const struct kernel_types *t, struct slab_layout *l)
 	return true;
 }
 
-/* __per_cpu_offset[0 .. nr_cpu_ids). */
-static bool
-read_cpu_offsets(struct slab_reader *r)
-{
-	uint64_t offsets, nr_addr;
-	uint32_t nr;
-	if (!kernel_symbol(r->kr, "__per_cpu_offset", &offsets) ||
-	    !kernel_symbol(r->kr, "nr_cpu_ids", &nr_addr))
-		return false;
-	struct vmmap_error *err = kernel_read(r->kr, nr_addr, &nr, sizeof(nr));
-	if (err || nr == 0 || nr > MAX_CPUS) {
-		vmmap_error_destroy(err);
-		return false;
-	}
-	r->cpu_offset = malloc(nr * sizeof(*r->cpu_offset));
-	if (!r->cpu_offset)
-		return false;
-	err = kernel_read(r->kr, offsets, r->cpu_offset, nr * sizeof(*r->cpu_offset));
-	if (err) {
-		vmmap_error_destroy(err);
-		return false;
-	}
-	r->ncpus = nr;
-	return true;
-}
-
 struct slab_reader *
 slab_reader_new(struct kernel *kr, const struct kernel_types *types, uint64_t page_offset_base,
 		char *why, size_t why_len)
@@ -176,7 +149,7 @@ slab_reader_new(struct kernel *kr, const struct kernel_types *types, uint64_t pa
 	r->swab = v == 0 || v >= KV(5, 7, 0);
 	if (kernel_read_variable(kr, "max_pfn", &max_pfn) && max_pfn < (1ULL << 40))
 		r->ram_end = max_pfn << 12;
-	if ((r->l.have_cpu_slab || r->l.have_sheaves) && !read_cpu_offsets(r)) {
+	if ((r->l.have_cpu_slab || r->l.have_sheaves) && !percpu_load(kr, &r->cpus)) {
 		r->l.have_cpu_slab = r->l.have_sheaves = false;	/* noted per object */
 	}
 	return r;
@@ -190,7 +163,7 @@ slab_reader_destroy(struct slab_reader *r)
 	for (size_t i = 0; i < r->ncaches; i++)
 		free(r->caches[i]);
 	free(r->caches);
-	free(r->cpu_offset);
+	percpu_fini(&r->cpus);
 	free(r->ram);
 	free(r);
 }
@@ -426,8 +399,8 @@ static enum walk
 walk_cpu_freelists(struct slab_reader *r, const struct slab_span *s, uint64_t slab_addr,
 		   uint64_t target)
 {
-	for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
-		uint64_t kcc = s->c->cpu_slab + r->cpu_offset[cpu], slab, freelist;
+	for (unsigned cpu = 0; cpu < r->cpus.n; cpu++) {
+		uint64_t kcc = percpu_addr(&r->cpus, s->c->cpu_slab, cpu), slab, freelist;
 		if (!read_u64(r, kcc + r->l.cpu_slab_slab, &slab) || slab != slab_addr)
 			continue;
 		if (!read_u64(r, kcc + r->l.cpu_freelist, &freelist))
@@ -471,8 +444,8 @@ static bool
 for_each_sheaf(struct slab_reader *r, const struct cache *c,
 	       bool (*visit)(struct slab_reader *r, uint64_t sheaf, void *arg), void *arg)
 {
-	for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
-		uint64_t pcs = c->cpu_sheaves + r->cpu_offset[cpu], sheaf;
+	for (unsigned cpu = 0; cpu < r->cpus.n; cpu++) {
+		uint64_t pcs = percpu_addr(&r->cpus, c->cpu_sheaves, cpu), sheaf;
 		if ((read_u64(r, pcs + r->l.sheaves_main, &sheaf) && visit(r, sheaf, arg)) ||
 		    (r->l.sheaves_spare != r->l.sheaves_main &&
 		     read_u64(r, pcs + r->l.sheaves_spare, &sheaf) && visit(r, sheaf, arg)))
@@ -736,8 +709,8 @@ slab_census_finish(struct slab_reader *r, struct slab_census *cs, uint64_t vmemm
 		const struct cache *c = cache_at(r, e->addr);
 		if (!c || !r->l.have_cpu_slab)
 			continue;
-		for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
-			uint64_t kcc = c->cpu_slab + r->cpu_offset[cpu], slab, freelist;
+		for (unsigned cpu = 0; cpu < r->cpus.n; cpu++) {
+			uint64_t kcc = percpu_addr(&r->cpus, c->cpu_slab, cpu), slab, freelist;
 			if (!read_u64(r, kcc + r->l.cpu_slab_slab, &slab) || !slab ||
 			    !read_u64(r, kcc + r->l.cpu_freelist, &freelist))
 				continue;

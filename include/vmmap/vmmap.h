@@ -427,6 +427,34 @@ struct vmmap_task_ref {
 struct vmmap_error *vmmap_map_tasks(struct vmmap_map *map, const struct vmmap_task **tasks,
 				    size_t *n);
 
+/* A stack a CPU owns rather than a task (x86_64): its hard IRQ stack,
+ * and the stacks of its cpu_entry_area, the entry stack and the IST
+ * exception stacks (#DF, NMI, #DB, #MC, #VC), each with the guard page
+ * below it. */
+enum vmmap_cpu_stack_kind {
+	VMMAP_CPU_STACK_NONE = 0,
+	VMMAP_CPU_STACK_IRQ,		/* "irq": the hard IRQ stack (hardirq_stack_ptr) */
+	VMMAP_CPU_STACK_EXCEPTION,	/* "exception": an IST stack; name says which */
+	VMMAP_CPU_STACK_ENTRY,		/* "entry": the entry (trampoline) stack */
+};
+/* "irq", "exception", "entry", or "none". */
+const char *vmmap_cpu_stack_kind_name(enum vmmap_cpu_stack_kind kind);
+struct vmmap_cpu_stack {
+	enum vmmap_cpu_stack_kind kind;
+	unsigned cpu;
+	/* EXCEPTION: the kernel's name of the stack, "DF", "NMI", "DB",
+	 * "MCE", "VC", "VC2" (struct cea_exception_stacks); else NULL */
+	const char *name;
+	uint64_t start, end;		/* [start, end) */
+	bool guard;			/* the unmapped guard page below stack name */
+};
+/* Every CPU's own stacks, sorted by address, from the per-CPU variables
+ * and the dump's BTF; the array belongs to the map. *note (NULL if not
+ * wanted) gets what could not be found, or NULL. VMMAP_ERROR_NOT_FOUND
+ * with the reason when there is no BTF. */
+struct vmmap_error *vmmap_map_cpu_stacks(struct vmmap_map *map, const struct vmmap_cpu_stack **stacks,
+					 size_t *n, const char **note);
+
 /* A census of every slab in the dump, by cache, like /proc/slabinfo. */
 struct vmmap_slab_cache {
 	uint64_t addr;			/* its struct kmem_cache */
@@ -511,6 +539,12 @@ struct vmmap_annotation {
 	 * with VMMAP_ANNOTATE_NO_PHYS or VMMAP_ANNOTATE_NO_PAGE). */
 	bool have_task;
 	struct vmmap_task_ref task;
+	/* A CPU's IRQ, exception or entry stack (or the guard page below
+	 * an exception stack) holding the address, and the offset from the
+	 * stack's start (the guard page's start for a guard page). */
+	bool have_cpu_stack;
+	struct vmmap_cpu_stack cpu_stack;
+	uint64_t cpu_stack_offset;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
 #define VMMAP_ACCESS_RW 0x1		/* writable */

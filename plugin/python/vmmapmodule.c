@@ -638,6 +638,17 @@ lookup_of(MapObject *self, PyObject *arg)
 		Py_DECREF(d);
 		return NULL;
 	}
+	if (a.have_cpu_stack &&
+	    !set_item(d, "stack", Py_BuildValue("{s:s,s:I,s:z,s:O,s:K,s:K,s:K}",
+						"kind", vmmap_cpu_stack_kind_name(a.cpu_stack.kind),
+						"cpu", a.cpu_stack.cpu, "name", a.cpu_stack.name,
+						"guard", a.cpu_stack.guard ? Py_True : Py_False,
+						"start", (unsigned long long)a.cpu_stack.start,
+						"end", (unsigned long long)a.cpu_stack.end,
+						"offset", (unsigned long long)a.cpu_stack_offset))) {
+		Py_DECREF(d);
+		return NULL;
+	}
 	if (a.special) {
 		PyObject *sp = PyUnicode_FromString(a.special);
 		PyDict_SetItemString(d, "special", sp);

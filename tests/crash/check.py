@@ -107,6 +107,21 @@ check(a.get("module") == name and "+0x" in a.get("crash_symbol", ""),
       "module address %s: module %s (want %s) and crash's symbol %s" % (
           addr, a.get("module"), name, a.get("crash_symbol")))
 
+# A CPU's own stacks: CPU 0's IRQ stack, the first irq_init_percpu_irqstack
+# area of the guest's /proc/vmallocinfo; CPU 0's #DF stack, 0x8000 into
+# its cpu_entry_area at the fixed 0xfffffe0000001000 of 6.1 (as
+# tests/check-vmalloc.py works it out); named in JSON and in text.
+vmallocinfo = os.path.join(os.path.dirname(sys.argv[5]), "guest", "vmallocinfo.txt")
+irq = next(int(l.split("-")[0], 16) for l in open(vmallocinfo) if "irq_init_percpu_irqstack+" in l)
+rc, out = session(["extend " + ext, "vmmap -j 0x%x 0xfffffe0000009010" % (irq + 0x3f28),
+                   "vmmap 0x%x 0xfffffe0000009010" % (irq + 0x3f28)])
+j = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+st = [a.get("stack", {}) for a in j[0]["addresses"]] if j and j[0].get("addresses") else [{}, {}]
+check([(s.get("kind"), s.get("cpu"), s.get("name"), s.get("offset")) for s in st] ==
+      [("irq", 0, None, "0x3f28"), ("exception", 0, "DF", "0x10")] and
+      "IRQ stack of CPU 0 (+0x3f28 from its base" in out and "#DF exception stack of CPU 0 (+0x10" in out,
+      "CPU 0's IRQ and #DF stacks named in JSON and text (%s)" % st)
+
 rc, out = session(["extend " + ext, "vmmap -j jiffies", "vmmap -c"], minimal=True)
 j = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
 check(rc == 0 and j and j[0]["addresses"][0]["region"] == "kernel_text",

@@ -414,6 +414,21 @@ def test_page_state():
     s = m.lookup(int(stack_area.split("-")[0], 16) + 0x100)
     check(s.task is not None and s.task["what"] == "stack" and s.task["offset"] == 0x100,
           "Annotation.task of an address in a kernel stack the guest listed: %s" % s.task)
+    # that first area is CPU 0's IRQ stack (irq_init_percpu_irqstack);
+    # CPU 0's #DF stack is 0x8000 into its cpu_entry_area, at the fixed
+    # 0xfffffe0000001000 before 6.2 (check-vmalloc.py works it out)
+    irq = m.lookup(v.start + 0x3f28)
+    df = m.lookup(0xfffffe0000009010)
+    irq_line, df_line = "%016x\n" % irq.address, "%016x\n" % df.address
+    check(first[2].startswith("irq_init_percpu_irqstack+") and irq.stack is not None and
+          (irq.stack["kind"], irq.stack["cpu"], irq.stack["offset"]) == ("irq", 0, 0x3f28) and
+          irq.tag() == "vmalloc:irq_stack+0x3f28 [CPU 0]" and
+          m.annotate_text(irq_line) == irq_line[:-1] + " [%s]\n" % irq.tag(),
+          "Annotation.stack of an address in CPU 0's IRQ stack, and its tag as the C one: %s" % irq.stack)
+    check(df.stack is not None and (df.stack["kind"], df.stack["name"], df.stack["guard"]) ==
+          ("exception", "DF", False) and df.tag() == "cpu_entry_area:DF_stack+0x10 [CPU 0]" and
+          m.annotate_text(df_line) == df_line[:-1] + " [%s]\n" % df.tag(),
+          "Annotation.stack of an address in CPU 0's #DF stack: %s" % df.tag())
     check(t.module == "tun" and t.module_symbol == "tun_net_open" and t.module_symbol_offset == 0x10
           and t.tag() == "modules:tun_net_open+0x10 [tun]",
           "Annotation.module_symbol from the module's kallsyms: %s" % t.tag())

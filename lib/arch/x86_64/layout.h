@@ -32,6 +32,16 @@
 #define X86_64_VMEMMAP_BASE_L4		0xffffea0000000000ULL
 #define X86_64_VMEMMAP_BASE_L5		0xffd4000000000000ULL
 #define X86_64_CPU_ENTRY_AREA_BASE	0xfffffe0000000000ULL	/* CPU_ENTRY_AREA_PGD -4 << P4D_SHIFT */
+/* The per-CPU areas follow the read-only IDT page (CPU_ENTRY_AREA_PER_CPU,
+ * arch/x86/include/asm/pgtable_areas.h); from 6.2 (commit 97e3d26b5e5f,
+ * "x86/mm: Randomize per-cpu entry area") CPU n's area is slot
+ * per_cpu(_cea_offset, n) of sizeof(struct cpu_entry_area), anywhere in
+ * the P4D (512 GB) below CPU_ENTRY_AREA_BASE + CPU_ENTRY_AREA_MAP_SIZE. */
+#define X86_64_CPU_ENTRY_AREA_PER_CPU	(X86_64_CPU_ENTRY_AREA_BASE + X86_64_PAGE_SIZE)
+#define X86_64_CPU_ENTRY_AREA_MAP_SIZE	(1ULL << 39)
+/* IRQ_STACK_SIZE (arch/x86/include/asm/page_64_types.h): PAGE_SIZE <<
+ * (2 + KASAN_STACK_ORDER), when the BTF has no struct irq_stack. */
+#define X86_64_IRQ_STACK_SIZE		16384ULL
 #define X86_64_KASAN_SHADOW_END		0xfffffc0000000000ULL
 
 /* Facts the layout needs beyond struct vmmap_kernel. */

@@ -189,7 +189,7 @@ class Annotation:
                  "symbol_offset", "module", "module_offset", "special", "errno",
                  "mapped", "in_dump", "page_size", "rw", "nx", "global_", "page",
                  "struct_page_offset", "object", "module_symbol",
-                 "module_symbol_offset", "vmalloc", "task")
+                 "module_symbol_offset", "vmalloc", "task", "stack")
 
     def __init__(self, d):
         self.address = d["address"]
@@ -227,10 +227,17 @@ class Annotation:
         # dict of what ("stack" or "task_struct"), offset, pid, tgid,
         # comm, task_struct, stack; or None
         self.task = d.get("task")
+        # a CPU's own stack holding the address: a dict of kind ("irq",
+        # "exception", "entry"), cpu, name (an exception stack's: "DF",
+        # "NMI", "DB", "MCE", "VC", "VC2"; else None), guard (True: the
+        # unmapped guard page below that stack), start, end, offset;
+        # or None
+        self.stack = d.get("stack")
 
     def tag(self):
         """The short form the CLI's annotate prints: region+0x10,
         kernel_text:start_kernel+0x10, modules:[tun]+0x40,
+        vmalloc:irq_stack+0x3f28 [CPU 1], cpu_entry_area:DF_stack+0x10 [CPU 0],
         ERR_PTR(-22), NULL+0x18, POISON_FREE; " free" after a pointer
         into a free page, " no page" where no struct page is."""
         if self.special == "ERR_PTR":
@@ -246,6 +253,12 @@ class Annotation:
                                        self.module_symbol_offset, self.module)
         elif self.module:
             tag = "%s:[%s]+0x%x" % (self.region.name, self.module, self.module_offset)
+        elif self.stack:
+            st = self.stack
+            what = {"irq": "irq_stack", "entry": "entry_stack"}.get(st["kind"])
+            if what is None:
+                what = st["name"] + "_stack" + ("_guard" if st["guard"] else "")
+            tag = "%s:%s+0x%x [CPU %d]" % (self.region.name, what, st["offset"], st["cpu"])
         else:
             tag = "%s+0x%x%s" % (self.region.name, self.offset, "" if self.region.exact else "?")
         if self.page is not None and self.struct_page_offset is None:

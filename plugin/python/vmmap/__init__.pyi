@@ -101,6 +101,7 @@ class Annotation:
     object: Optional[Object]
     vmalloc: Optional[VmallocArea]
     task: Optional[dict[str, Any]]
+    stack: Optional[dict[str, Any]]
     def tag(self) -> str: ...
 
 class Kernel:
