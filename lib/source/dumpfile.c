@@ -40,7 +40,28 @@ struct dumpfile {
 	 * [p_paddr, p_paddr + p_filesz), sorted and merged (elf_held()). */
 	struct held { uint64_t start, end; } *held;
 	size_t nheld;
+	uint64_t reads, bytes;		/* for VMMAP_STATS (print_stats()) */
 };
+
+/* VMMAP_STATS set: what this handle read, said on stderr when it is
+ * closed: reads asked of it, and libkdumpfile's page cache hits and
+ * misses (a miss reads a page from the file and, in a compressed
+ * kdump, inflates it). A debugging aid for the speed of a command. */
+static void
+print_stats(const struct dumpfile *df)
+{
+	if (!getenv("VMMAP_STATS"))
+		return;
+	kdump_num_t hits = 0, misses = 0;
+	if (df->kctx) {
+		kdump_get_number_attr(df->kctx, "cache.hits", &hits);
+		kdump_get_number_attr(df->kctx, "cache.misses", &misses);
+	}
+	fprintf(stderr, "vmmap stats: %s: %llu reads of %llu bytes; page cache %llu hits, %llu misses (pages %s)\n",
+		df->path ? df->path : "?", (unsigned long long)df->reads,
+		(unsigned long long)df->bytes, (unsigned long long)hits,
+		(unsigned long long)misses, df->diskdump ? "inflated" : "read from the file");
+}
 
 /*
  * libkdumpfile 0.5.0 and 0.5.1 deallocate a context's attributes before
@@ -70,6 +91,7 @@ static void
 dumpfile_destroy(void *arg)
 {
 	struct dumpfile *df = arg;
+	print_stats(df);
 	/* Translation objects before the dump context: the other order
 	 * makes addrxlat_ctx_decref() read memory kdump_free() freed. */
 	if (df->axctx)
@@ -225,6 +247,8 @@ dumpfile_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
 					 (unsigned long long)addr);
 	/* MACHPHYSADDR: same space as kernel-physical on x86_64 without
 	 * Xen, and usable before the translation system is complete. */
+	df->reads++;
+	df->bytes += len;
 	kdump_status st = kdump_read(df->kctx, KDUMP_MACHPHYSADDR, addr, buf,
 				     &got);
 	if (st == KDUMP_OK)
