@@ -572,12 +572,13 @@ vmmap_map_struct(struct vmmap_map *map, const char *name, const struct vmmap_str
 {
 	if (!map || !name || !ret)
 		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no map, name or result");
-	char why[200] = "";
+	char why[256] = "";
 	const struct vmmap_struct *s = NULL;
 	bool nomem = false;
 	pthread_mutex_lock(&map->page_lock);
 	if (!kernel_types(map))
-		snprintf(why, sizeof(why), "no kernel types: %s", map->ident_why);
+		snprintf(why, sizeof(why), "no kernel types: %s%s", map->ident_why,
+			 map->kr->symbols_path ? "" : " (give a vmlinux with DWARF)");
 	else if (!map->structs && !(map->structs = structs_new()))
 		nomem = true;
 	else
