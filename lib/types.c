@@ -543,6 +543,8 @@ static bool dwarf_aggregate(const struct kernel_types *t, uint64_t key, const ch
 bool
 types_find_aggregate(const struct kernel_types *t, const char *name, uint64_t *key)
 {
+	if (!name[0])
+		return false;	/* BTF names its anonymous types "" */
 	if (t->dw) {
 		Dwarf_Die st;
 		if (!dwarf_struct(t, name, &st))

@@ -341,6 +341,15 @@ class Struct:
             s = member.type
         return off
 
+    def pointers(self):
+        """Every pointer in the struct, through embedded structs, unions
+        and arrays of them or of pointers (64 elements at most, as
+        describe() with drgn): a list of (path, offset), "tasks.next",
+        "pids[0].first"."""
+        out = []
+        _pointer_slots(self, 0, "", out, 0)
+        return out
+
     def __repr__(self):
         return "Struct(%s %s, %d bytes, %d members, from %s)" % (
             self.kind, self.name or "(anonymous)", self.size, len(self.members), self.source)
@@ -573,25 +582,24 @@ class Members(list):
             len(self))
 
 
-def _dump_pointers(m, data, base, s, prefix, out, depth):
-    """Every pointer of the Struct s at data[base:] (bytes read from the
-    dump), as _pointer_members does with drgn: embedded structs, unions
-    and arrays of them or of pointers (64 elements at most)."""
+def _pointer_slots(s, base, prefix, out, depth):
+    """The pointers of the Struct s at offset base, as _pointer_members
+    finds them with drgn: embedded structs, unions and arrays of them or
+    of pointers (64 elements at most)."""
     for member in s.members:
-        _dump_pointers_in(m, data, base + member.offset, member.kind, member.type,
-                          member, prefix + member.name, out, depth)
+        _pointer_slots_in(base + member.offset, member.kind, member.type, member,
+                          prefix + member.name, out, depth)
 
 
-def _dump_pointers_in(m, data, off, kind, s, member, name, out, depth):
+def _pointer_slots_in(off, kind, s, member, name, out, depth):
     if kind == "pointer":
-        v = int.from_bytes(data[off:off + 8], "little")
-        out.append((name, v, m.lookup(v)))
+        out.append((name, off))
     elif kind in ("struct", "union") and s is not None and depth < 8:
-        _dump_pointers(m, data, off, s, name + ".", out, depth + 1)
+        _pointer_slots(s, off, name + ".", out, depth + 1)
     elif kind == "array" and member.count and depth < 8 and \
             member.element_kind in ("pointer", "struct", "union"):
         for i in range(min(member.count, 64)):
-            _dump_pointers_in(m, data, off + i * member.element_size, member.element_kind, s,
+            _pointer_slots_in(off + i * member.element_size, member.element_kind, s,
                               None, "%s[%d]" % (name, i), out, depth + 1)
 
 
@@ -608,7 +616,10 @@ def _infer_type(m, a):
             s = m.struct(o.cache)
         except (NotFoundError, InvalidArgumentError):
             return None
-        if s.kind == "struct" and s.size <= (o.size or 0):
+        # its pointers inside the object (a struct may end in a part the
+        # cache sizes for this machine: task_struct's FPU state)
+        slots = s.pointers()
+        if s.kind == "struct" and (max(off for _, off in slots) + 8 if slots else 0) <= (o.size or 0):
             return o.cache, "an object of the slab cache %s" % o.cache
     return None
 
@@ -645,9 +656,14 @@ def describe(m, value, type=None):
                 return a
             type, reason = inferred
         s = m.struct(type)
-        data = m.read(a.address, s.size)
+        slots = s.pointers()
+        # what holds pointers, not all of sizeof: the struct may end in
+        # a part its slab object does not have (see _infer_type)
+        data = m.read(a.address, max(off for _, off in slots) + 8 if slots else 0)
         out = Members(type=s.name, address=a.address, guess=reason is not None, reason=reason)
-        _dump_pointers(m, data, 0, s, "", out, 0)
+        for name, off in slots:
+            v = int.from_bytes(data[off:off + 8], "little")
+            out.append((name, v, m.lookup(v)))
         return out
     if type is not None:
         raise TypeError("describe(m, drgn.Object) takes its type from the Object")
