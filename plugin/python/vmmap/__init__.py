@@ -345,9 +345,10 @@ class Struct:
         """Every pointer in the struct, through embedded structs, unions
         and arrays of them or of pointers (64 elements at most, as
         describe() with drgn): a list of (path, offset), "tasks.next",
-        "pids[0].first"."""
+        "pids[0].first". InvalidArgumentError past a million members
+        visited (types that nest arrays of arrays of structs: damage)."""
         out = []
-        _pointer_slots(self, 0, "", out, 0)
+        _pointer_slots(self, 0, "", out, 0, [_MAX_VISITS])
         return out
 
     def __repr__(self):
@@ -582,25 +583,32 @@ class Members(list):
             len(self))
 
 
-def _pointer_slots(s, base, prefix, out, depth):
+_MAX_VISITS = 1 << 20
+
+
+def _pointer_slots(s, base, prefix, out, depth, budget):
     """The pointers of the Struct s at offset base, as _pointer_members
     finds them with drgn: embedded structs, unions and arrays of them or
     of pointers (64 elements at most)."""
     for member in s.members:
         _pointer_slots_in(base + member.offset, member.kind, member.type, member,
-                          prefix + member.name, out, depth)
+                          prefix + member.name, out, depth, budget)
 
 
-def _pointer_slots_in(off, kind, s, member, name, out, depth):
+def _pointer_slots_in(off, kind, s, member, name, out, depth, budget):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InvalidArgumentError("%s: more than %d members nested: not a kernel's type"
+                                   % (name, _MAX_VISITS))
     if kind == "pointer":
         out.append((name, off))
     elif kind in ("struct", "union") and s is not None and depth < 8:
-        _pointer_slots(s, off, name + ".", out, depth + 1)
+        _pointer_slots(s, off, name + ".", out, depth + 1, budget)
     elif kind == "array" and member.count and depth < 8 and \
             member.element_kind in ("pointer", "struct", "union"):
         for i in range(min(member.count, 64)):
             _pointer_slots_in(off + i * member.element_size, member.element_kind, s,
-                              None, "%s[%d]" % (name, i), out, depth + 1)
+                              None, "%s[%d]" % (name, i), out, depth + 1, budget)
 
 
 def _infer_type(m, a):
