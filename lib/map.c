@@ -17,6 +17,7 @@
 #include "page.h"
 #include "modsyms.h"
 #include "slab.h"
+#include "structs.h"
 #include "tasks.h"
 #include "types.h"
 #include "vmalloc.h"
@@ -56,6 +57,7 @@ vmmap_map_destroy(struct vmmap_map *map)
 	vmalloc_reader_destroy(map->vmallocs);
 	tasks_destroy(map->tasks);
 	cpu_stacks_destroy(map->cpu_stacks);
+	structs_destroy(map->structs);
 	types_destroy(map->types);
 	page_decoder_destroy(map->pages);
 	pthread_mutex_destroy(&map->page_lock);
@@ -564,6 +566,76 @@ vmmap_map_tasks(struct vmmap_map *map, const struct vmmap_task **tasks, size_t *
 		return vmmap_error_format(VMMAP_ERROR_NOT_FOUND, "no task list: %s", map->tasks_why);
 	*tasks = tasks_get(tl, 0);
 	*n = tasks_count(tl);
+	return NULL;
+}
+
+struct vmmap_error *
+vmmap_map_struct(struct vmmap_map *map, const char *name, const struct vmmap_struct **ret)
+{
+	if (!map || !name || !ret)
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no map, name or result");
+	char why[256] = "";
+	const struct vmmap_struct *s = NULL;
+	bool nomem = false;
+	pthread_mutex_lock(&map->page_lock);
+	if (!kernel_types(map))
+		snprintf(why, sizeof(why), "no kernel types: %s%s", map->ident_why,
+			 map->kr->symbols_path ? "" : " (give a vmlinux with DWARF)");
+	else if (!map->structs && !(map->structs = structs_new()))
+		nomem = true;
+	else
+		s = structs_get(map->structs, map->types, name, why, sizeof(why));
+	pthread_mutex_unlock(&map->page_lock);
+	if (nomem)
+		return &vmmap_enomem;
+	if (!s)
+		return vmmap_error_create(VMMAP_ERROR_NOT_FOUND, why);
+	*ret = s;
+	return NULL;
+}
+
+struct vmmap_error *
+vmmap_map_read(struct vmmap_map *map, uint64_t vaddr, void *buf, size_t len)
+{
+	if (!map || (!buf && len))
+		return vmmap_error_create(VMMAP_ERROR_INVALID_ARGUMENT, "no map or buffer");
+	if (len && len - 1 > UINT64_MAX - vaddr)
+		return vmmap_error_format(VMMAP_ERROR_INVALID_ARGUMENT,
+					  "0x%llx + %zu bytes is past the end of the address space",
+					  (unsigned long long)vaddr, len);
+	uint8_t *out = buf;
+	while (len) {
+		/* a page at a time: a user or non-canonical address would
+		 * alias a kernel one in the walk of init_top_pgt */
+		size_t n = X86_64_PAGE_SIZE - (vaddr & (X86_64_PAGE_SIZE - 1));
+		if (n > len)
+			n = len;
+		if (!vmmap_is_kernel_pointer(map, vaddr))
+			return vmmap_error_fault(vaddr, "0x%llx is not a kernel address (%s)",
+						 (unsigned long long)vaddr,
+						 vmmap_map_find(map, vaddr)->name);
+		uint64_t pa;
+		struct vmmap_error *err = kernel_translate(map->kr, vaddr, &pa);
+		if (err) {
+			vmmap_error_destroy(err);
+			return vmmap_error_fault(vaddr, "0x%llx is not mapped in the kernel page tables",
+						 (unsigned long long)vaddr);
+		}
+		err = source_read_phys(map->kr->src, pa, out, n);
+		if (err) {
+			enum vmmap_error_code code = vmmap_error_code(err);
+			if (code == VMMAP_ERROR_NOMEM || code == VMMAP_ERROR_OS)
+				return vmmap_error_prefix(err, "reading 0x%llx", (unsigned long long)vaddr);
+			struct vmmap_error *fault = vmmap_error_fault(
+				vaddr, "0x%llx (phys 0x%llx) is not in the dump: %s",
+				(unsigned long long)vaddr, (unsigned long long)pa, vmmap_error_message(err));
+			vmmap_error_destroy(err);
+			return fault;
+		}
+		vaddr += n;
+		out += n;
+		len -= n;
+	}
 	return NULL;
 }
 

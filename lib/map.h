@@ -46,6 +46,7 @@ struct vmmap_map {
 	bool modsyms_ready;		/* modsyms read (or not there): atomic */
 	struct module_symbols *modsyms;
 	struct vmalloc_reader *vmallocs;
+	struct struct_cache *structs;	/* layouts asked for (vmmap_map_struct) */
 	bool tasks_tried;
 	struct task_list *tasks;
 	char tasks_why[160];

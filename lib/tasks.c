@@ -159,6 +159,11 @@ tasks_get(const struct task_list *tl, size_t i)
 bool
 tasks_find(const struct task_list *tl, uint64_t addr, struct vmmap_task_ref *out)
 {
+	/* The nearest task_struct at or below addr: sizeof(task_struct) can
+	 * exceed its slab object (before 5.16 the FPU state in the struct is
+	 * padded to a page, the cache sizes it for this CPU's xstate), so
+	 * the next object may start inside the previous one's sizeof. */
+	const struct vmmap_task *best = NULL;
 	for (size_t i = 0; i < tl->n; i++) {
 		const struct vmmap_task *t = &tl->v[i];
 		if (t->stack && addr >= t->stack && addr - t->stack < tl->thread_size) {
@@ -166,11 +171,12 @@ tasks_find(const struct task_list *tl, uint64_t addr, struct vmmap_task_ref *out
 							.offset = addr - t->stack };
 			return true;
 		}
-		if (addr >= t->task_struct && addr - t->task_struct < tl->task_size) {
-			*out = (struct vmmap_task_ref){ .task = t, .what = "task_struct",
-							.offset = addr - t->task_struct };
-			return true;
-		}
+		if (addr >= t->task_struct && addr - t->task_struct < tl->task_size &&
+		    (!best || t->task_struct > best->task_struct))
+			best = t;
 	}
-	return false;
+	if (best)
+		*out = (struct vmmap_task_ref){ .task = best, .what = "task_struct",
+						.offset = addr - best->task_struct };
+	return best != NULL;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
-/* Kernel types from the dump's own BTF, through libbpf. */
+/* Kernel types from the dump's own BTF, through libbpf, or a vmlinux's
+ * DWARF, through libdw. */
 #include "config.h"
 
 #include <bpf/btf.h>
@@ -171,18 +172,25 @@ static bool dwarf_struct(const struct kernel_types *ct, const char *name, Dwarf_
 
 /* btf__find_by_name_kind() goes through every type (some 100,000 in a
  * distribution kernel's BTF): each structure's id is looked up once. */
-static const struct btf_type *
-struct_type(const struct kernel_types *ct, const char *name)
+static int
+struct_id(const struct kernel_types *ct, const char *name)
 {
 	struct kernel_types *t = (struct kernel_types *)ct;	/* the cache only */
 	for (size_t i = 0; i < t->nids; i++)
 		if (strcmp(t->ids[i].name, name) == 0)
-			return t->ids[i].id > 0 ? btf__type_by_id(t->btf, (uint32_t)t->ids[i].id) : NULL;
+			return t->ids[i].id;
 	int id = btf__find_by_name_kind(t->btf, name, BTF_KIND_STRUCT);
 	if (t->nids < DWARF_CACHE && strlen(name) < sizeof(t->ids[0].name)) {
 		snprintf(t->ids[t->nids].name, sizeof(t->ids[0].name), "%s", name);
 		t->ids[t->nids++].id = id;
 	}
+	return id;
+}
+
+static const struct btf_type *
+struct_type(const struct kernel_types *t, const char *name)
+{
+	int id = struct_id(t, name);
 	return id > 0 ? btf__type_by_id(t->btf, (uint32_t)id) : NULL;
 }
 
@@ -390,5 +398,334 @@ dwarf_member(const struct kernel_types *t, const char *name, const char *member,
 			return false;
 		*size = sz;
 	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Whole layouts: every member of a structure or union, for the public
+ * vmmap_map_struct(). Anonymous members are flattened into their
+ * parent, as C names them; nesting is bounded (BTF could loop). */
+
+#define MAX_NESTING 8
+
+struct member_list {
+	struct type_member *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static void
+member_add(struct member_list *l, const struct type_member *m)
+{
+	if (l->failed)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		struct type_member *v = realloc(l->v, cap * sizeof(*v));
+		if (!v) {
+			l->failed = true;
+			return;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *m;
+}
+
+/* BTF: the type id through typedefs and qualifiers, or NULL. */
+static const struct btf_type *
+btf_skip_mods(const struct btf *btf, uint32_t id, uint32_t *out)
+{
+	for (int i = 0; i < 32; i++) {
+		const struct btf_type *bt = btf__type_by_id(btf, id);
+		if (!bt)
+			return NULL;
+		if (!btf_is_typedef(bt) && !btf_is_mod(bt)) {
+			*out = id;
+			return bt;
+		}
+		id = bt->type;
+	}
+	return NULL;
+}
+
+static enum vmmap_type_kind
+btf_kind_of(const struct btf_type *bt)
+{
+	if (btf_is_ptr(bt))
+		return VMMAP_TYPE_POINTER;
+	if (btf_is_struct(bt))
+		return VMMAP_TYPE_STRUCT;
+	if (btf_is_union(bt))
+		return VMMAP_TYPE_UNION;
+	if (btf_is_array(bt))
+		return VMMAP_TYPE_ARRAY;
+	return VMMAP_TYPE_OTHER;
+}
+
+/* The tag of a struct or union, NULL for others and anonymous ones. */
+static const char *
+btf_tag(const struct btf *btf, const struct btf_type *bt)
+{
+	if (!bt || !(btf_is_struct(bt) || btf_is_union(bt)))
+		return NULL;
+	const char *name = btf__name_by_offset(btf, bt->name_off);
+	return name && name[0] ? name : NULL;
+}
+
+static uint64_t
+btf_size_of(const struct btf *btf, uint32_t id)
+{
+	long long sz = btf__resolve_size(btf, id);
+	return sz > 0 ? (uint64_t)sz : 0;
+}
+
+static void
+btf_describe(const struct btf *btf, uint32_t type_id, struct type_member *m)
+{
+	uint32_t id;
+	const struct btf_type *bt = btf_skip_mods(btf, type_id, &id);
+	m->size = btf_size_of(btf, type_id);
+	m->kind = bt ? btf_kind_of(bt) : VMMAP_TYPE_OTHER;
+	if (m->kind == VMMAP_TYPE_STRUCT || m->kind == VMMAP_TYPE_UNION) {
+		m->type_name = btf_tag(btf, bt);
+		m->type_key = id;
+	} else if (m->kind == VMMAP_TYPE_POINTER) {
+		uint32_t to;
+		m->type_name = btf_tag(btf, btf_skip_mods(btf, bt->type, &to));
+	} else if (m->kind == VMMAP_TYPE_ARRAY) {
+		const struct btf_array *a = btf_array(bt);
+		uint32_t eid;
+		const struct btf_type *et = btf_skip_mods(btf, a->type, &eid);
+		m->count = a->nelems;
+		m->element_size = btf_size_of(btf, a->type);
+		m->element_kind = et ? btf_kind_of(et) : VMMAP_TYPE_OTHER;
+		if (m->element_kind == VMMAP_TYPE_STRUCT || m->element_kind == VMMAP_TYPE_UNION) {
+			m->type_name = btf_tag(btf, et);
+			m->type_key = eid;
+		} else if (m->element_kind == VMMAP_TYPE_POINTER) {
+			uint32_t to;
+			m->type_name = btf_tag(btf, btf_skip_mods(btf, et->type, &to));
+		}
+	}
+}
+
+static void
+btf_list_members(const struct btf *btf, const struct btf_type *st, uint64_t base, int depth,
+	    struct member_list *l)
+{
+	if (depth > MAX_NESTING)
+		return;
+	const struct btf_member *bm = btf_members(st);
+	for (unsigned i = 0; i < btf_vlen(st); i++, bm++) {
+		if (btf_member_bitfield_size(st, i))
+			continue;
+		uint64_t bits = btf_member_bit_offset(st, i);
+		if (bits % 8)
+			continue;
+		const char *name = btf__name_by_offset(btf, bm->name_off);
+		if (!name || !name[0]) {
+			uint32_t id;
+			const struct btf_type *inner = btf_skip_mods(btf, bm->type, &id);
+			if (inner && (btf_is_struct(inner) || btf_is_union(inner)))
+				btf_list_members(btf, inner, base + bits / 8, depth + 1, l);
+			continue;
+		}
+		struct type_member m = { .name = name, .offset = base + bits / 8 };
+		btf_describe(btf, bm->type, &m);
+		member_add(l, &m);
+	}
+}
+
+static bool dwarf_aggregate(const struct kernel_types *t, uint64_t key, const char **name,
+			    bool *is_union, uint64_t *size, struct member_list *l);
+
+bool
+types_find_aggregate(const struct kernel_types *t, const char *name, uint64_t *key)
+{
+	if (!name[0])
+		return false;	/* BTF names its anonymous types "" */
+	if (t->dw) {
+		Dwarf_Die st;
+		if (!dwarf_struct(t, name, &st))
+			return false;
+		*key = dwarf_dieoffset(&st);
+		return true;
+	}
+	int id = struct_id(t, name);
+	if (id > 0) {
+		*key = (uint64_t)id;
+		return true;
+	}
+	id = btf__find_by_name_kind(t->btf, name, BTF_KIND_UNION);
+	if (id <= 0)
+		return false;
+	*key = (uint64_t)id;
+	return true;
+}
+
+bool
+types_aggregate(const struct kernel_types *t, uint64_t key, const char **name, bool *is_union,
+		uint64_t *size, struct type_member **members, size_t *n)
+{
+	struct member_list l = { 0 };
+	bool ok;
+	if (t->dw) {
+		ok = dwarf_aggregate(t, key, name, is_union, size, &l);
+	} else {
+		const struct btf_type *st = key && key < btf__type_cnt(t->btf)
+						    ? btf__type_by_id(t->btf, (uint32_t)key) : NULL;
+		ok = st && (btf_is_struct(st) || btf_is_union(st));
+		if (ok) {
+			*name = btf_tag(t->btf, st);
+			*is_union = btf_is_union(st);
+			*size = st->size;
+			btf_list_members(t->btf, st, 0, 0, &l);
+		}
+	}
+	if (!ok || l.failed) {
+		free(l.v);
+		return false;
+	}
+	*members = l.v;
+	*n = l.n;
+	return true;
+}
+
+/* DWARF: the first dimension of an array type, and whether it has more. */
+static void
+dwarf_array_count(Dwarf_Die *array, uint64_t *count, bool *more)
+{
+	Dwarf_Die sub;
+	*count = 0;
+	*more = false;
+	if (dwarf_child(array, &sub) != 0)
+		return;
+	bool first = true;
+	do {
+		if (dwarf_tag(&sub) != DW_TAG_subrange_type)
+			continue;
+		if (!first) {
+			*more = true;
+			return;
+		}
+		first = false;
+		Dwarf_Attribute a;
+		Dwarf_Word w;
+		if (dwarf_attr(&sub, DW_AT_count, &a) && dwarf_formudata(&a, &w) == 0)
+			*count = w;
+		else if (dwarf_attr(&sub, DW_AT_upper_bound, &a) && dwarf_formudata(&a, &w) == 0)
+			*count = w + 1;
+	} while (dwarf_siblingof(&sub, &sub) == 0);
+}
+
+static enum vmmap_type_kind
+dwarf_kind_of(Dwarf_Die *type)
+{
+	switch (dwarf_tag(type)) {
+	case DW_TAG_pointer_type: return VMMAP_TYPE_POINTER;
+	case DW_TAG_structure_type: return VMMAP_TYPE_STRUCT;
+	case DW_TAG_union_type: return VMMAP_TYPE_UNION;
+	case DW_TAG_array_type: return VMMAP_TYPE_ARRAY;
+	default: return VMMAP_TYPE_OTHER;
+	}
+}
+
+static const char *
+dwarf_tag_name(Dwarf_Die *type)
+{
+	int tag = dwarf_tag(type);
+	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type ? dwarf_diename(type) : NULL;
+}
+
+static uint64_t
+dwarf_size_of(Dwarf_Die *type)
+{
+	Dwarf_Word sz;
+	if (dwarf_aggregate_size(type, &sz) == 0)
+		return sz;
+	return dwarf_tag(type) == DW_TAG_pointer_type ? 8 : 0;
+}
+
+/* What the DIE that has a DW_AT_type (a member, an array, a pointer)
+ * holds, into m. */
+static void
+dwarf_describe(Dwarf_Die *holder, struct type_member *m)
+{
+	Dwarf_Die type, inner;
+	if (!dwarf_real_type(holder, &type))
+		return;	/* a void pointer's target, or damage: OTHER */
+	m->size = dwarf_size_of(&type);
+	m->kind = dwarf_kind_of(&type);
+	if (m->kind == VMMAP_TYPE_STRUCT || m->kind == VMMAP_TYPE_UNION) {
+		m->type_name = dwarf_tag_name(&type);
+		m->type_key = dwarf_dieoffset(&type);
+	} else if (m->kind == VMMAP_TYPE_POINTER) {
+		if (dwarf_real_type(&type, &inner))
+			m->type_name = dwarf_tag_name(&inner);
+	} else if (m->kind == VMMAP_TYPE_ARRAY) {
+		bool more;
+		dwarf_array_count(&type, &m->count, &more);
+		if (more) {
+			m->element_kind = VMMAP_TYPE_ARRAY;
+			m->element_size = m->count ? m->size / m->count : 0;
+		} else if (dwarf_real_type(&type, &inner)) {
+			m->element_kind = dwarf_kind_of(&inner);
+			m->element_size = dwarf_size_of(&inner);
+			if (m->element_kind == VMMAP_TYPE_STRUCT || m->element_kind == VMMAP_TYPE_UNION) {
+				m->type_name = dwarf_tag_name(&inner);
+				m->type_key = dwarf_dieoffset(&inner);
+			} else if (m->element_kind == VMMAP_TYPE_POINTER) {
+				Dwarf_Die to;
+				if (dwarf_real_type(&inner, &to))
+					m->type_name = dwarf_tag_name(&to);
+			}
+		}
+	}
+}
+
+static void
+dwarf_members(Dwarf_Die *st, uint64_t base, int depth, struct member_list *l)
+{
+	Dwarf_Die d;
+	if (depth > MAX_NESTING || dwarf_child(st, &d) != 0)
+		return;
+	do {
+		if (dwarf_tag(&d) != DW_TAG_member || dwarf_hasattr(&d, DW_AT_bit_size) ||
+		    dwarf_hasattr(&d, DW_AT_data_bit_offset))
+			continue;
+		Dwarf_Attribute a;
+		Dwarf_Word loc = 0;	/* a union's members have none */
+		if (dwarf_attr(&d, DW_AT_data_member_location, &a) && dwarf_formudata(&a, &loc) != 0)
+			continue;	/* a location expression: no plain offset */
+		const char *name = dwarf_diename(&d);
+		if (!name) {
+			Dwarf_Die inner;
+			if (dwarf_real_type(&d, &inner) &&
+			    (dwarf_tag(&inner) == DW_TAG_structure_type || dwarf_tag(&inner) == DW_TAG_union_type))
+				dwarf_members(&inner, base + loc, depth + 1, l);
+			continue;
+		}
+		struct type_member m = { .name = name, .offset = base + loc };
+		dwarf_describe(&d, &m);
+		member_add(l, &m);
+	} while (dwarf_siblingof(&d, &d) == 0);
+}
+
+static bool
+dwarf_aggregate(const struct kernel_types *t, uint64_t key, const char **name, bool *is_union,
+		uint64_t *size, struct member_list *l)
+{
+	Dwarf_Die st;
+	if (!dwarf_offdie(t->dw, key, &st))
+		return false;
+	int tag = dwarf_tag(&st);
+	if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type)
+		return false;
+	Dwarf_Word sz;
+	*name = dwarf_diename(&st);
+	*is_union = tag == DW_TAG_union_type;
+	*size = dwarf_aggregate_size(&st, &sz) == 0 ? sz : 0;
+	dwarf_members(&st, 0, 0, l);
 	return true;
 }

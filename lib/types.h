@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <vmmap/vmmap.h>
+
 #include "kernel.h"
 
 struct kernel_types;
@@ -39,5 +41,27 @@ bool types_member(const struct kernel_types *t, const char *name, const char *me
 bool types_has_member(const struct kernel_types *t, const char *name, const char *member);
 /* The value of an enumerator, in whichever enum declares it. */
 bool types_enum_value(const struct kernel_types *t, const char *enumerator, int64_t *value);
+
+/* A member of a structure or union, as vmmap.h's struct vmmap_member
+ * describes it; the type it embeds by key. Names point into the BTF's
+ * or the DWARF's strings: valid until types_destroy(). */
+struct type_member {
+	const char *name;
+	uint64_t offset, size;
+	enum vmmap_type_kind kind;
+	const char *type_name;
+	uint64_t type_key;	/* STRUCT, UNION or an ARRAY of them: that type (0: none) */
+	enum vmmap_type_kind element_kind;
+	uint64_t element_size, count;
+};
+
+/* The key of struct name, else of union name: false if neither. */
+bool types_find_aggregate(const struct kernel_types *t, const char *name, uint64_t *key);
+/* The structure or union of key: its tag (NULL if anonymous), whether it
+ * is a union, its size and its members in order, those of anonymous
+ * members in their place, bit fields left out; *members is malloc()ed.
+ * False if key is no structure or union, or out of memory. */
+bool types_aggregate(const struct kernel_types *t, uint64_t key, const char **name, bool *is_union,
+		     uint64_t *size, struct type_member **members, size_t *n);
 
 #endif

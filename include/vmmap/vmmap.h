@@ -475,6 +475,77 @@ struct vmmap_error *vmmap_map_slab_caches(struct vmmap_map *map, struct vmmap_sl
 					  size_t *n);
 
 /* ------------------------------------------------------------------ */
+/* Kernel memory and types, from the dump alone */
+
+/* Read len bytes of kernel virtual memory at vaddr, translated page by
+ * page through the kernel page tables (the direct map too). An address
+ * that is unmapped, not a kernel address (user space, non-canonical),
+ * or whose page the dump lacks (filtered out, no RAM) gives
+ * VMMAP_ERROR_FAULT with the first address that could not be read
+ * (vmmap_error_fault_address); vaddr + len past 2^64 gives
+ * VMMAP_ERROR_INVALID_ARGUMENT. Thread-safe. */
+struct vmmap_error *vmmap_map_read(struct vmmap_map *map, uint64_t vaddr, void *buf, size_t len);
+
+/* What a type is, through typedefs and qualifiers; stable names by
+ * vmmap_type_kind_name(). */
+enum vmmap_type_kind {
+	VMMAP_TYPE_OTHER = 0,		/* "other": an integer, enum, float, bool */
+	VMMAP_TYPE_POINTER,		/* "pointer": to data or to a function */
+	VMMAP_TYPE_STRUCT,		/* "struct" */
+	VMMAP_TYPE_UNION,		/* "union" */
+	VMMAP_TYPE_ARRAY,		/* "array" */
+};
+/* "other", "pointer", "struct", "union", "array", or "unknown". */
+const char *vmmap_type_kind_name(enum vmmap_type_kind kind);
+
+/* The layout of a structure or union of the crashed kernel, from its
+ * own BTF (CONFIG_DEBUG_INFO_BTF), else from the DWARF of the vmlinux
+ * given to vmmap_map_build(). Owned by the map: valid until
+ * vmmap_map_destroy(); the library's own size, so that it may grow at
+ * its end (read it through the pointer, never copy it). */
+struct vmmap_struct {
+	const char *name;		/* its tag; NULL for an anonymous one */
+	enum vmmap_type_kind kind;	/* VMMAP_TYPE_STRUCT or VMMAP_TYPE_UNION */
+	uint64_t size;			/* sizeof */
+	size_t num_members;		/* vmmap_struct_member(s, 0 .. num_members-1) */
+	const char *source;		/* "btf" or "dwarf" */
+};
+
+/* A member, as C sees it: the members of an anonymous struct or union
+ * member are listed in its place, at their offsets from the start of
+ * the outer structure (in a union they overlap); bit fields are left
+ * out (they have no byte offset). Owned by the map. */
+struct vmmap_member {
+	const char *name;
+	uint64_t offset;		/* in bytes, from the structure's start */
+	uint64_t size;			/* in bytes */
+	enum vmmap_type_kind kind;
+	/* STRUCT, UNION: its tag (NULL if anonymous); POINTER: the tag of
+	 * the struct or union it points at, else NULL; ARRAY: the tag of
+	 * its elements' struct or union, else NULL. */
+	const char *type_name;
+	/* STRUCT, UNION, or ARRAY of them: that type's layout (NULL if it
+	 * cannot be had, e.g. nested absurdly deep). */
+	const struct vmmap_struct *type;
+	/* ARRAY: its elements' kind (ARRAY for a multi-dimensional array,
+	 * whose elements are not described further), size and count (0 for
+	 * a flexible array). */
+	enum vmmap_type_kind element_kind;
+	uint64_t element_size;
+	uint64_t count;
+};
+
+/* The layout of struct name (or, if there is no such struct, union
+ * name), built once and kept by the map, with the layouts of the
+ * structures and unions it embeds. VMMAP_ERROR_NOT_FOUND with the
+ * reason when the dump has no type information (no BTF, and no vmlinux
+ * with DWARF given) or no such type. Thread-safe. */
+struct vmmap_error *vmmap_map_struct(struct vmmap_map *map, const char *name,
+				     const struct vmmap_struct **ret);
+/* Member i of s, in order of declaration; NULL past the last. */
+const struct vmmap_member *vmmap_struct_member(const struct vmmap_struct *s, size_t i);
+
+/* ------------------------------------------------------------------ */
 /* Annotation of one address */
 
 /* Filled in by vmmap_map_annotate(). Its pointers (region, symbol,

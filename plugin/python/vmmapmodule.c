@@ -710,6 +710,113 @@ map_json_of(MapObject *self, PyObject *noargs)
 	return r;
 }
 
+/* read(addr, size) -> bytes: kernel virtual memory, by page walks. */
+static PyObject *
+read_of(MapObject *self, PyObject *args)
+{
+	PyObject *where;
+	Py_ssize_t size;
+	if (!PyArg_ParseTuple(args, "On", &where, &size))
+		return NULL;
+	uint64_t addr;
+	if (parse_addr(where, self->map, &addr) < 0)
+		return NULL;
+	if (size < 0) {
+		PyErr_SetString(code_errors[VMMAP_ERROR_INVALID_ARGUMENT], "a negative size");
+		return NULL;
+	}
+	PyObject *r = PyBytes_FromStringAndSize(NULL, size);
+	if (!r)
+		return NULL;
+	struct vmmap_error *err = vmmap_map_read(self->map, addr, PyBytes_AS_STRING(r), (size_t)size);
+	if (finish_call(self->ps, err) < 0) {
+		Py_DECREF(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* The index of layout s in list (added, with the layouts it embeds,
+ * if new); seen maps each layout's address to its index. -1 on error. */
+static Py_ssize_t
+layout_index(const struct vmmap_struct *s, PyObject *list, PyObject *seen)
+{
+	PyObject *key = PyLong_FromVoidPtr((void *)s);
+	if (!key)
+		return -1;
+	PyObject *known = PyDict_GetItemWithError(seen, key);
+	if (known || PyErr_Occurred()) {
+		Py_DECREF(key);
+		return known ? PyLong_AsSsize_t(known) : -1;
+	}
+	Py_ssize_t index = PyList_GET_SIZE(list);
+	PyObject *members = PyList_New((Py_ssize_t)s->num_members);
+	PyObject *ix = PyLong_FromSsize_t(index);
+	PyObject *t = members ? Py_BuildValue("(zsKsO)", s->name, vmmap_type_kind_name(s->kind),
+					      (unsigned long long)s->size, s->source, members) : NULL;
+	/* placed before its members' types: a loop ends at it */
+	if (!t || !ix || PyDict_SetItem(seen, key, ix) < 0 || PyList_Append(list, t) < 0)
+		goto fail;
+	for (size_t i = 0; i < s->num_members; i++) {
+		const struct vmmap_member *m = vmmap_struct_member(s, i);
+		PyObject *type = Py_None;
+		Py_INCREF(type);
+		if (m->type) {
+			Py_ssize_t inner = layout_index(m->type, list, seen);
+			Py_DECREF(type);
+			if (inner < 0 || !(type = PyLong_FromSsize_t(inner)))
+				goto fail;
+		}
+		PyObject *mt = Py_BuildValue("(sKKszNsKK)", m->name, (unsigned long long)m->offset,
+					     (unsigned long long)m->size, vmmap_type_kind_name(m->kind),
+					     m->type_name, type, vmmap_type_kind_name(m->element_kind),
+					     (unsigned long long)m->element_size,
+					     (unsigned long long)m->count);
+		if (!mt)
+			goto fail;
+		PyList_SET_ITEM(members, (Py_ssize_t)i, mt);
+	}
+	Py_DECREF(key);
+	Py_DECREF(ix);
+	Py_DECREF(members);
+	Py_DECREF(t);
+	return index;
+fail:
+	Py_DECREF(key);
+	Py_XDECREF(ix);
+	Py_XDECREF(members);
+	Py_XDECREF(t);
+	return -1;
+}
+
+/* struct(name) -> [layout, ...], the first the one asked for: each
+ * (name, kind, size, source, [(name, offset, size, kind, type_name,
+ * index of its layout or None, element_kind, element_size, count)]). */
+static PyObject *
+struct_of(MapObject *self, PyObject *arg)
+{
+	Py_ssize_t len;
+	const char *name = PyUnicode_Check(arg) ? PyUnicode_AsUTF8AndSize(arg, &len) : NULL;
+	if (!name) {
+		if (!PyErr_Occurred())
+			PyErr_SetString(PyExc_TypeError, "a struct name is a str");
+		return NULL;
+	}
+	if (strlen(name) != (size_t)len) {
+		PyErr_SetString(code_errors[VMMAP_ERROR_INVALID_ARGUMENT], "a struct name with a NUL in it");
+		return NULL;
+	}
+	const struct vmmap_struct *s;
+	struct vmmap_error *err = vmmap_map_struct(self->map, name, &s);
+	if (finish_call(self->ps, err) < 0)
+		return NULL;
+	PyObject *list = PyList_New(0), *seen = PyDict_New();
+	if (!list || !seen || layout_index(s, list, seen) < 0)
+		Py_CLEAR(list);
+	Py_XDECREF(seen);
+	return list;
+}
+
 /* f(self, arg) on an open map, counted as a call under way. */
 static PyObject *
 call_open(MapObject *self, PyObject *arg, PyObject *(*f)(MapObject *, PyObject *))
@@ -735,6 +842,18 @@ Map_lookup(MapObject *self, PyObject *arg)
 }
 
 static PyObject *
+Map_read(MapObject *self, PyObject *args)
+{
+	return call_open(self, args, read_of);
+}
+
+static PyObject *
+Map_struct(MapObject *self, PyObject *arg)
+{
+	return call_open(self, arg, struct_of);
+}
+
+static PyObject *
 Map_annotate_text(MapObject *self, PyObject *args)
 {
 	return call_open(self, args, annotate_text_of);
@@ -755,6 +874,10 @@ static PyMethodDef Map_methods[] = {
 	  "Annotate one address: an int, a hex str, or a symbol[+offset] str." },
 	{ "page", (PyCFunction)(void (*)(void))Map_page, METH_O,
 	  "The state of a page frame (int pfn) as a dict." },
+	{ "read", (PyCFunction)(void (*)(void))Map_read, METH_VARARGS,
+	  "read(addr, size) -> bytes of kernel virtual memory (page walks)." },
+	{ "struct", (PyCFunction)(void (*)(void))Map_struct, METH_O,
+	  "The layout of a struct (or union) by name, with those it embeds, as tuples." },
 	{ "annotate_text", (PyCFunction)(void (*)(void))Map_annotate_text, METH_VARARGS,
 	  "Tag the kernel pointers in a text (str or bytes; the same type back); "
 	  "annotate_text(text, True) also tags pointers into free pages." },

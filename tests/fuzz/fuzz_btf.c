@@ -1,11 +1,30 @@
 /* SPDX-License-Identifier: LGPL-3.0-or-later OR GPL-2.0-or-later */
 /* Kernel types from a BTF blob (libbpf parses it, lib/types.c looks
  * members up through anonymous structs and unions): every question the
- * slab, vmalloc, task and module-symbol walkers ask, on corrupt types. */
+ * slab, vmalloc, task and module-symbol walkers ask, on corrupt types;
+ * and whole layouts (lib/structs.c, vmmap_map_struct), every member of
+ * every type they embed. */
 #include <stdint.h>
 #include <stdio.h>
 
+#include "structs.h"
 #include "types.h"
+
+/* Every member of s and of the types it embeds (the layouts end loops
+ * themselves: a type that embeds itself gets no layout), up to budget
+ * members: types shared along many paths multiply. */
+static uint64_t
+walk(const struct vmmap_struct *s, int depth, unsigned *budget)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; s && depth < 32 && i < s->num_members && *budget; i++, --*budget) {
+		const struct vmmap_member *m = vmmap_struct_member(s, i);
+		sum += m->offset + m->size + m->count + (m->name ? m->name[0] : 0) +
+		       (m->type_name ? m->type_name[0] : 0);
+		sum += walk(m->type, depth + 1, budget);
+	}
+	return sum;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -29,6 +48,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	int64_t v;
 	types_enum_value(t, "PGTY_slab", &v);
+	struct struct_cache *c = structs_new();
+	static volatile uint64_t sink;
+	for (size_t i = 0; c && i < sizeof(questions) / sizeof(questions[0]); i++) {
+		unsigned budget = 100000;
+		sink += walk(structs_get(c, t, questions[i][0], why, sizeof(why)), 0, &budget);
+	}
+	structs_destroy(c);
 	types_destroy(t);
 	return 0;
 }

@@ -14,6 +14,13 @@ Build a map from a dump file::
     print(m.annotate_text(oops_text))
     m.close()                                    # or: with vmmap.open(...) as m:
 
+Read the dump's kernel memory and types (its own BTF, or the DWARF of
+the vmlinux given), no debugger needed::
+
+    m.read(0xffff888003a1c000, 16)               # bytes, through page walks
+    m.struct("task_struct").size                 # layouts: offsets, members
+    vmmap.describe(m, 0xffff888003a1c000, "task_struct")   # every pointer, labelled
+
 or from a running drgn session (its memory reads and symbols)::
 
     m = vmmap.from_drgn(prog)
@@ -32,7 +39,7 @@ from ._vmmap import (Error, FaultError, FormatError, InvalidArgumentError,
 
 # Not "open" nor "OSError": a star import would shadow the builtins.
 __all__ = [
-    "Map", "Region", "Annotation", "Kernel", "from_source",
+    "Map", "Region", "Annotation", "Kernel", "Struct", "Member", "Members", "from_source",
     "from_drgn", "describe", "parse_address", "Error", "FaultError",
     "FormatError", "InvalidArgumentError", "NoMemoryError", "NotFoundError",
     "SymbolsError", "UnsupportedError", "VmcoreinfoError",
@@ -278,6 +285,102 @@ class Annotation:
         return "Annotation(%s)" % self
 
 
+class Member:
+    """A member of a Struct: name, offset (bytes from the start of the
+    outer structure), size, kind ("pointer", "struct", "union", "array"
+    or "other", through typedefs); type_name: the struct or union's tag
+    (for a pointer, the tag of what it points at; for an array, of its
+    elements), or None; type: the Struct of an embedded struct or union
+    (or of an array's elements), or None; element_kind, element_size
+    and count for an array (count 0: a flexible array). The members of
+    an anonymous struct or union are listed in its place; bit fields
+    are left out."""
+
+    __slots__ = ("name", "offset", "size", "kind", "type_name", "type", "element_kind",
+                 "element_size", "count")
+
+    def __init__(self, t):
+        (self.name, self.offset, self.size, self.kind, self.type_name, self.type,
+         self.element_kind, self.element_size, self.count) = t
+        if self.kind != "array":
+            self.element_kind = self.element_size = self.count = None
+
+    def __repr__(self):
+        what = self.kind
+        if self.type_name:
+            what += " " + self.type_name
+        if self.kind == "array":
+            what += " of %d %s" % (self.count, self.element_kind)
+        return "Member(%s +0x%x, %d bytes, %s)" % (self.name, self.offset, self.size, what)
+
+
+class Struct:
+    """The layout of a structure or union of the dump's kernel (Map.struct):
+    name (None if anonymous), kind ("struct" or "union"), size, source
+    ("btf" or "dwarf") and members (a list of Member)."""
+
+    __slots__ = ("name", "kind", "size", "source", "members", "_by_name")
+
+    def __init__(self, t):
+        self.name, self.kind, self.size, self.source = t[:4]
+        self.members = []
+        self._by_name = {}
+
+    def __getitem__(self, name):
+        """The Member name (of this structure, anonymous members'
+        included); KeyError if none."""
+        return self._by_name[name]
+
+    def __contains__(self, name):
+        return name in self._by_name
+
+    def offsetof(self, path):
+        """The offset of a member path through embedded structs:
+        "tasks", "se.load.weight", "pids[1]" (an array element)."""
+        s, off = self, 0
+        for part in path.split("."):
+            index = None
+            if part.endswith("]") and "[" in part:
+                part, index = part[:-1].split("[")
+                index = int(index, 0)
+            if s is None or part not in s:
+                raise KeyError(path)
+            member = s[part]
+            off += member.offset
+            if index is not None:
+                if member.kind != "array" or (member.count and not 0 <= index < member.count):
+                    raise KeyError(path)
+                off += index * member.element_size
+            s = member.type
+        return off
+
+    def pointers(self):
+        """Every pointer in the struct, through embedded structs, unions
+        and arrays of them or of pointers (64 elements at most, as
+        describe() with drgn): a list of (path, offset), "tasks.next",
+        "pids[0].first". InvalidArgumentError past a million members
+        visited (types that nest arrays of arrays of structs: damage)."""
+        out = []
+        _pointer_slots(self, 0, "", out, 0, [_MAX_VISITS])
+        return out
+
+    def __repr__(self):
+        return "Struct(%s %s, %d bytes, %d members, from %s)" % (
+            self.kind, self.name or "(anonymous)", self.size, len(self.members), self.source)
+
+
+def _structs(tuples):
+    """Struct objects from the low level's list: the first is the one asked for."""
+    structs = [Struct(t) for t in tuples]
+    for s, t in zip(structs, tuples):
+        for mt in t[4]:
+            member = Member(mt)
+            member.type = structs[mt[5]] if mt[5] is not None else None
+            s.members.append(member)
+            s._by_name.setdefault(member.name, member)
+    return structs[0]
+
+
 class Kernel:
     """Kernel facts. Each fact is an attribute; sources[fact] says where
     it came from (vmcoreinfo, memory, kallsyms, vmlinux, elf-phdrs,
@@ -357,6 +460,21 @@ class Map:
     def region_of(self, addr):
         """The Region holding addr."""
         return self.lookup(addr).region
+
+    def read(self, addr, size):
+        """size bytes of kernel virtual memory at addr (an int, a hex str
+        or a symbol[+offset] str), translated page by page through the
+        kernel page tables, the direct map too. FaultError where an
+        address is unmapped, no kernel address, or its page is not in
+        the dump (fault address in the message)."""
+        return self._low.read(addr, size)
+
+    def struct(self, name):
+        """The layout (a Struct) of struct name, else union name, from the
+        dump's own BTF, or the DWARF of the vmlinux given. NotFoundError
+        when there is no such type, or no type information (a kernel
+        without BTF, opened without a vmlinux): the message says why."""
+        return _structs(self._low.struct(name))
 
     def annotate_text(self, text, page_state=False):
         """text (str, or bytes of any encoding: the same type back) with
@@ -462,17 +580,114 @@ def _pointers_in(m, obj, t, name, out, depth):
                 _pointers_in(m, obj[i], et, "%s[%d]" % (name, i), out, depth + 1)
 
 
-def describe(m, value):
+class Members(list):
+    """What describe() returns for a structure: a list of (member, value,
+    Annotation), with type (the struct's name), address (where it was
+    read, or None), guess (True when the type was inferred from what the
+    address is, not given) and reason (how it was inferred, or None)."""
+
+    def __init__(self, items=(), type=None, address=None, guess=False, reason=None):
+        super().__init__(items)
+        self.type, self.address, self.guess, self.reason = type, address, guess, reason
+
+    def __repr__(self):
+        return "Members(%s at %s%s, %d pointers)" % (
+            self.type, _hex(self.address), ", a guess: " + self.reason if self.guess else "",
+            len(self))
+
+
+_MAX_VISITS = 1 << 20
+
+
+def _pointer_slots(s, base, prefix, out, depth, budget):
+    """The pointers of the Struct s at offset base, as _pointer_members
+    finds them with drgn: embedded structs, unions and arrays of them or
+    of pointers (64 elements at most)."""
+    for member in s.members:
+        _pointer_slots_in(base + member.offset, member.kind, member.type, member,
+                          prefix + member.name, out, depth, budget)
+
+
+def _pointer_slots_in(off, kind, s, member, name, out, depth, budget):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InvalidArgumentError("%s: more than %d members nested: not a kernel's type"
+                                   % (name, _MAX_VISITS))
+    if kind == "pointer":
+        out.append((name, off))
+    elif kind in ("struct", "union") and s is not None and depth < 8:
+        _pointer_slots(s, off, name + ".", out, depth + 1, budget)
+    elif kind == "array" and member.count and depth < 8 and \
+            member.element_kind in ("pointer", "struct", "union"):
+        for i in range(min(member.count, 64)):
+            _pointer_slots_in(off + i * member.element_size, member.element_kind, s,
+                              None, "%s[%d]" % (name, i), out, depth + 1, budget)
+
+
+def _infer_type(m, a):
+    """The struct an annotated address is the start of, by what vmmap
+    knows of it: a task's task_struct, or an object of a slab cache named
+    as a struct of the dump's types (and not smaller than it). (name,
+    reason) or None."""
+    if a.task and a.task.get("what") == "task_struct" and a.task.get("offset") == 0:
+        return "task_struct", "the task_struct of pid %d" % a.task["pid"]
+    o = a.object
+    if o is not None and o.cache and o.offset == 0:
+        try:
+            s = m.struct(o.cache)
+        except (NotFoundError, InvalidArgumentError):
+            return None
+        # its pointers inside the object (a struct may end in a part the
+        # cache sizes for this machine: task_struct's FPU state)
+        slots = s.pointers()
+        if s.kind == "struct" and (max(off for _, off in slots) + 8 if slots else 0) <= (o.size or 0):
+            return o.cache, "an object of the slab cache %s" % o.cache
+    return None
+
+
+def describe(m, value, type=None):
     """Say where value points.
 
     value: an int or a hex str (an address, or a symbol[+offset] str),
-    or a drgn.Object. For a pointer Object, its target; for a struct or
-    union Object (or a pointer to one, followed once), every pointer in
-    it, embedded structs and arrays included ("tasks.next"): returns a
-    list of (member, value, Annotation). NULL is "NULL", not user space.
+    or a drgn.Object.
+
+    For an address and type (a struct name: "task_struct"), the struct
+    at that address is read from the dump and typed with the dump's own
+    BTF (or the DWARF of the vmlinux given): no debugger. Without type,
+    the type is inferred when the address starts a task's task_struct or
+    a slab object whose cache is named as a struct ("task_struct",
+    "mm_struct"): the result says it is a guess. Otherwise the
+    Annotation of the address.
+
+    For a pointer Object, its target; for a struct or union Object (or a
+    pointer to one, followed once), every pointer in it (needs drgn and
+    its type information).
+
+    A struct gives Members: a list of (member, value, Annotation), every
+    pointer in it, embedded structs and arrays included ("tasks.next",
+    "pids[0]"). NULL is "NULL", not user space. FaultError when the
+    struct cannot be read, NotFoundError when its type is unknown.
     """
     if isinstance(value, (int, str)):
-        return m.lookup(value)
+        a = m.lookup(value)
+        reason = None
+        if type is None:
+            inferred = _infer_type(m, a)
+            if inferred is None:
+                return a
+            type, reason = inferred
+        s = m.struct(type)
+        slots = s.pointers()
+        # what holds pointers, not all of sizeof: the struct may end in
+        # a part its slab object does not have (see _infer_type)
+        data = m.read(a.address, max(off for _, off in slots) + 8 if slots else 0)
+        out = Members(type=s.name, address=a.address, guess=reason is not None, reason=reason)
+        for name, off in slots:
+            v = int.from_bytes(data[off:off + 8], "little")
+            out.append((name, v, m.lookup(v)))
+        return out
+    if type is not None:
+        raise TypeError("describe(m, drgn.Object) takes its type from the Object")
     import drgn
     t = value.type_
     while t.kind == drgn.TypeKind.TYPEDEF:
@@ -486,6 +701,6 @@ def describe(m, value):
         value, t = value[0], target
     if t.kind not in (drgn.TypeKind.STRUCT, drgn.TypeKind.UNION):
         return m.lookup(int(value.value_()))
-    out = []
+    out = Members(type=t.tag, address=value.address_)
     _pointer_members(m, value, t, "", out, 0)
     return out

@@ -6,7 +6,7 @@ from typing import Any, Iterator, List, Optional, Tuple, Type, Union, overload
 Address = Union[int, str]
 
 __all__ = [
-    "Map", "Region", "Annotation", "Kernel", "from_source",
+    "Map", "Region", "Annotation", "Kernel", "Struct", "Member", "Members", "from_source",
     "from_drgn", "describe", "parse_address", "Error", "FaultError",
     "FormatError", "InvalidArgumentError", "NoMemoryError", "NotFoundError",
     "SymbolsError", "UnsupportedError", "VmcoreinfoError",
@@ -104,6 +104,34 @@ class Annotation:
     stack: Optional[dict[str, Any]]
     def tag(self) -> str: ...
 
+class Member:
+    name: str
+    offset: int
+    size: int
+    kind: str
+    type_name: Optional[str]
+    type: Optional["Struct"]
+    element_kind: Optional[str]
+    element_size: Optional[int]
+    count: Optional[int]
+
+class Struct:
+    name: Optional[str]
+    kind: str
+    size: int
+    source: str
+    members: List[Member]
+    def __getitem__(self, name: str) -> Member: ...
+    def __contains__(self, name: object) -> bool: ...
+    def offsetof(self, path: str) -> int: ...
+    def pointers(self) -> List[Tuple[str, int]]: ...
+
+class Members(List[Tuple[str, int, Annotation]]):
+    type: Optional[str]
+    address: Optional[int]
+    guess: bool
+    reason: Optional[str]
+
 class Kernel:
     release: str
     pgtable_levels: int
@@ -137,6 +165,8 @@ class Map:
     def lookup(self, addr: Address) -> Annotation: ...
     def region_of(self, addr: Address) -> Region: ...
     def page(self, pfn: int) -> Page: ...
+    def read(self, addr: Address, size: int) -> bytes: ...
+    def struct(self, name: str) -> Struct: ...
     @overload
     def annotate_text(self, text: str, page_state: bool = ...) -> str: ...
     @overload
@@ -147,5 +177,5 @@ def open(path: str, vmlinux: Optional[str] = ...) -> Map: ...
 def from_source(read_phys: Any, vmcoreinfo: Union[str, bytes], symbol: Any = ...,
                 page_walk: Any = ..., vmlinux: Optional[str] = ...) -> Map: ...
 def from_drgn(prog: Any, vmcoreinfo: Optional[str] = ..., vmlinux: Optional[str] = ...) -> Map: ...
-def describe(m: Map, value: Any) -> Union[Annotation, List[Tuple[str, int, Annotation]]]: ...
+def describe(m: Map, value: Any, type: Optional[str] = ...) -> Union[Annotation, Members]: ...
 def parse_address(text: str) -> int: ...
