@@ -239,6 +239,13 @@ def sockets(d, check):
                       "objsize %d pagesperslab %d" % (si[2], si[4]) if si else "no such cache",
                       *(sy.get(k) for k in ("object_size", "slab_size", "order", "red_zone", "poison",
                                             "store_user"))))
+    rz = os.path.join(d, "dump-redzones.txt")
+    if os.path.exists(rz):
+        # made on the host from the dump (fixtures/real/slub-redzones.py)
+        with open(rz) as f:
+            lines = f.read().splitlines()
+        check(len(lines) == 1 and "MISMATCH" not in lines[0] and int(lines[0].split()[2]) > 1000,
+              "dump: every slab object's state as the red zone byte before it says: %s" % " / ".join(lines[:3]))
     for source, path, before in (("kcore", "guest/kcore_slabs.txt", "slabinfo.txt"),
                                  ("dump", "dump-slabs.json", "slabinfo_end.txt")):
         if not os.path.exists(os.path.join(d, path)):
