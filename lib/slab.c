@@ -37,8 +37,8 @@ struct slab_layout {
 	const char *slab_struct;	/* "slab", or "page" before 5.17 */
 	uint64_t slab_cache, slab_freelist;
 	uint64_t name, size, object_size, offset;
-	bool have_random, have_red_left_pad, have_cpu_slab, have_sheaves;
-	uint64_t random, red_left_pad, cpu_slab, cpu_sheaves;
+	bool have_random, have_red_left_pad, have_inuse, have_cpu_slab, have_sheaves;
+	uint64_t random, red_left_pad, inuse, cpu_slab, cpu_sheaves;
 	uint64_t cpu_freelist, cpu_slab_slab;	/* in kmem_cache_cpu */
 	uint64_t sheaves_main, sheaves_spare, sheaf_size, sheaf_objects;
 	/* node partial lists, for the census; 7.x keeps each node's
@@ -53,7 +53,7 @@ struct slab_layout {
 struct cache {
 	uint64_t addr;
 	char name[64];
-	uint64_t size, object_size, offset, random, red_left_pad, cpu_slab, cpu_sheaves;
+	uint64_t size, object_size, offset, random, red_left_pad, inuse, cpu_slab, cpu_sheaves;
 };
 
 struct slab_reader {
@@ -109,6 +109,7 @@ layout_caches(const struct kernel_types *t, struct slab_layout *l)
 		return false;
 	l->have_random = member(t, "kmem_cache", "random", &l->random);
 	l->have_red_left_pad = member(t, "kmem_cache", "red_left_pad", &l->red_left_pad);
+	l->have_inuse = member(t, "kmem_cache", "inuse", &l->inuse);
 	l->have_cpu_slab = member(t, "kmem_cache", "cpu_slab", &l->cpu_slab) &&
 			   member(t, "kmem_cache_cpu", "freelist", &l->cpu_freelist) &&
 			   (member(t, "kmem_cache_cpu", "slab", &l->cpu_slab_slab) ||
@@ -255,12 +256,15 @@ cache_at(struct slab_reader *r, uint64_t addr)
 	    !read_u32(r, addr + l->offset, &c.offset) ||
 	    (l->have_random && !read_u64(r, addr + l->random, &c.random)) ||
 	    (l->have_red_left_pad && !read_u32(r, addr + l->red_left_pad, &c.red_left_pad)) ||
+	    (l->have_inuse && !read_u32(r, addr + l->inuse, &c.inuse)) ||
 	    (l->have_cpu_slab && !read_u64(r, addr + l->cpu_slab, &c.cpu_slab)) ||
 	    (l->have_sheaves && !read_u64(r, addr + l->cpu_sheaves, &c.cpu_sheaves)))
 		return NULL;
 	if (c.size == 0 || c.size > (64ULL << 20) || c.object_size > c.size ||
 	    c.offset + 8 > c.size || c.red_left_pad >= c.size)
 		return NULL;	/* no cache looks like this */
+	if (c.inuse < c.object_size || c.inuse > c.size)
+		c.inuse = 0;	/* unknown: not told apart below */
 	read_name(r, name, c.name, sizeof(c.name));
 	if (r->ncaches == r->cap) {
 		if (r->cap >= MAX_CACHES)
@@ -527,6 +531,25 @@ object_state(struct slab_reader *r, const struct slab_span *s, uint64_t slab_add
 		out->note = "the CPUs' freelists are not readable: an object on one shows as allocated";
 }
 
+/* What lies offset bytes into an object's slot, past its object_size
+ * bytes (mm/slub.c, the layout comment above check_pad_bytes(), and
+ * calculate_sizes()): up to s->inuse padding to a word, the right red
+ * zone with slub_debug's Z; then the free pointer when it cannot
+ * overlay the object (poisoning, a constructor, SLAB_TYPESAFE_BY_RCU:
+ * s->offset >= s->inuse), slub_debug's stored tracks (U) and kmalloc's
+ * requested size, padding to the cache's alignment. */
+static const char *
+past_object(const struct cache *c, uint64_t offset)
+{
+	if (c->inuse && offset < c->inuse)
+		return "past the object: padding to a word or its right red zone (slub_debug's Z)";
+	if (c->offset >= c->object_size && offset >= c->offset && offset < c->offset + 8)
+		return "past the object: its free pointer, kept there (poisoning, a constructor or RCU)";
+	if (c->inuse)
+		return "past the object: slub_debug's stored tracks (U), kmalloc's requested size or padding";
+	return "past the object: padding or metadata of its slot";
+}
+
 void
 slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t slab_addr,
 	      int order, struct vmmap_object *out)
@@ -557,10 +580,14 @@ slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t 
 		out->state = VMMAP_OBJECT_PADDING;
 		out->offset = 0;
 		out->start = 0;
+		if (slot < s.nobjects)
+			out->note = "in the red zone left of an object: slub_debug's Z";
 		return;
 	}
 	out->offset = addr - out->start;
 	object_state(r, &s, slab_addr, out);
+	if (!out->note && out->offset >= c->object_size)
+		out->note = past_object(c, out->offset);
 }
 
 /* ------------------------------------------------------------------ */

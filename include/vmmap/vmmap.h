@@ -393,7 +393,9 @@ struct vmmap_object {
 	uint64_t object_size;		/* what callers asked for (object_size) */
 	uint64_t slot_size;		/* with metadata and padding (size) */
 	enum vmmap_object_state state;
-	const char *note;		/* why unknown, or what was not walked */
+	const char *note;		/* why unknown, what was not walked, or which part of
+				 * the slot past the object or left of it (red zones,
+				 * free pointer, slub_debug tracks) */
 };
 
 /* The vmalloc area (a busy vmap_area) an address is in. */
