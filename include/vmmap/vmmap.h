@@ -35,14 +35,14 @@ extern "C" {
 
 /* The version of this header; the library's own is vmmap_version(). */
 #define VMMAP_VERSION_MAJOR 0
-#define VMMAP_VERSION_MINOR 2
+#define VMMAP_VERSION_MINOR 3
 #define VMMAP_VERSION_PATCH 0
 
 /* Everything declared here is exported; libvmmap is built with hidden
  * visibility otherwise. */
 #pragma GCC visibility push(default)
 
-/* "0.2.0": the version of the library actually loaded. */
+/* "0.3.0": the version of the library actually loaded. */
 const char *vmmap_version(void);
 
 /* ------------------------------------------------------------------ */
