@@ -21,10 +21,10 @@ matrix_packages=build-essential,autoconf,automake,libtool,pkg-config,libkdumpfil
 # fixture (real, scan, batch: they test vmmap's knowledge, which is the
 # same on every toolchain, and take most of the host's time). What
 # differs by toolchain is here: the libkdumpfile workarounds (hostile,
-# synthetic, vmlinux), the dump formats makedumpfile can write (formats:
-# zstd only from trixie on), the crash extension, the Python module with drgn,
+# synthetic, vmlinux), the dump formats makedumpfile can write (formats,
+# in sid only: its makedumpfile 1.7.8 writes zstd), the crash extension, the Python module with drgn,
 # the exported ABI, and the tests of threads and annotate.
-matrix_tests='tests/test-units tests/test-modules tests/structure.test tests/synthetic.test tests/hostile.test tests/annotate.test tests/vmlinux.test tests/threads.test tests/exports.test tests/python.test tests/crash.test tests/formats.test'
+matrix_tests='tests/test-units tests/test-modules tests/structure.test tests/synthetic.test tests/hostile.test tests/annotate.test tests/vmlinux.test tests/threads.test tests/exports.test tests/python.test tests/crash.test'
 
 # matrix_tarball SUITE: make $VMMAP_CHROOT_CACHE/SUITE.tar unless it is
 # there. The mirror's sid Release file is past its Valid-Until date.
@@ -52,7 +52,9 @@ matrix_umount() {
 # $matrix_tests under CI=true. The .trs and .log files land in OUTDIR
 # for .ci/run to count.
 matrix_pass() {
-	local suite=$1 out=$2 root
+	local suite=$1 out=$2 root extra=
+	# zstd (formats.test) needs makedumpfile 1.7.8: once, in sid
+	[ "$suite" = sid ] && extra=tests/formats.test
 	root=$(mktemp -d "${TMPDIR:-/var/tmp}/vmmap-$suite.XXXXXX") || return 1
 	mkdir -p "$out"
 	tar --numeric-owner -xf "$VMMAP_CHROOT_CACHE/$suite.tar" -C "$root" &&
@@ -63,7 +65,7 @@ matrix_pass() {
 	chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 CI=true \
 		sh -c "cd /src && autoreconf -fi && mkdir /build && cd /build &&
 		       /src/configure -q --enable-werror --enable-crash --enable-python &&
-		       make -s -j$jobs && make -s -j$jobs check TESTS='$matrix_tests'" \
+		       make -s -j$jobs && make -s -j$jobs check TESTS='$matrix_tests $extra'" \
 		>"$out/make-check.out" 2>&1
 	local rc=$?
 	cp "$root"/build/tests/*.trs "$root"/build/tests/*.log "$out/" 2>/dev/null
