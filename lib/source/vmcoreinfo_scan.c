@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include "../error.h"
-#include "../pagestream.h"
 #include "../source.h"
 #include "../vmcoreinfo.h"
 #include "../vmcoreinfo_scan.h"
@@ -68,19 +67,18 @@ usable(const char *text)
 	return ok;
 }
 
-/* Candidates in one chunk: KEY at a page start or after a NUL. */
+/* Candidates in one chunk read at pa: KEY at a page start or after a
+ * NUL. */
 static void
-search_chunk(struct vmmap_source *src, const struct page_chunk *c,
+search_chunk(struct vmmap_source *src, const char *base, size_t len, uint64_t pa,
 	     struct vmcoreinfo_found *found)
 {
-	const char *base = (const char *)c->words;
-	size_t len = c->pages * STREAM_PAGE;
 	for (const char *p = base; (p = memmem(p, len - (size_t)(p - base), KEY, sizeof(KEY) - 1));
 	     p++) {
 		size_t off = (size_t)(p - base);
-		if (off % STREAM_PAGE != 0 && p[-1] != '\0')
+		if (off % 4096 != 0 && p[-1] != '\0')
 			continue;
-		char *text = read_text(src, c->pa + off);
+		char *text = read_text(src, pa + off);
 		if (!text)
 			return;
 		if (!usable(text)) {
@@ -90,7 +88,7 @@ search_chunk(struct vmmap_source *src, const struct page_chunk *c,
 		found->count++;
 		if (!found->text) {
 			found->text = text;
-			found->pa = c->pa + off;
+			found->pa = pa + off;
 		} else {
 			/* the note's copy and the data page match, but for
 			 * CRASHTIME, added to both at the crash */
@@ -101,26 +99,43 @@ search_chunk(struct vmmap_source *src, const struct page_chunk *c,
 	}
 }
 
+/* Bounds for a hostile page map: runs of present pages visited (a
+ * makedumpfile ELF dump has a few dozen, a compressed one a few
+ * thousand), and a run whose pages do not read is left at once. */
+#define MAX_RUNS 65536
+#define CHUNK (1u << 20)
+
 struct vmmap_error *
 vmcoreinfo_scan(struct vmmap_source *src, struct vmcoreinfo_found *found)
 {
 	memset(found, 0, sizeof(*found));
-	struct page_stream *ps;
-	uint64_t total;
-	struct vmmap_error *err = page_stream_start(src, &ps, &total);
-	if (err)
-		return err;
-	const struct page_chunk *c;
-	while (!(err = page_stream_next(ps, &c)) && c)
-		search_chunk(src, c, found);
-	page_stream_stop(ps);
-	if (err) {
-		free(found->text);
-		found->text = NULL;
-		return err;
+	char *buf = malloc(CHUNK);
+	if (!buf)
+		return &vmmap_enomem;
+	struct vmmap_error *err = NULL;
+	uint64_t addr = 0, s, e;
+	unsigned runs = 0;
+	while (runs++ < MAX_RUNS && !(err = source_present_range(src, addr, &s, &e))) {
+		if (e <= s || e <= addr)
+			break;	/* a page map going backwards */
+		for (uint64_t p = s; p < e; p += CHUNK) {
+			size_t n = e - p < CHUNK ? (size_t)(e - p) : CHUNK;
+			struct vmmap_error *rerr = source_read_phys(src, p, buf, n);
+			vmmap_error_destroy(rerr);
+			if (rerr)
+				break;
+			search_chunk(src, buf, n, p, found);
+		}
+		addr = e;
 	}
+	free(buf);
+	if (err && vmmap_error_code(err) != VMMAP_ERROR_NOT_FOUND && !found->text)
+		return err;	/* no page map at all */
+	vmmap_error_destroy(err);
 	if (!found->text)
 		return vmmap_error_create(VMMAP_ERROR_VMCOREINFO,
-					  "no VMCOREINFO text in the dump's memory either");
+					  runs > MAX_RUNS
+						  ? "no VMCOREINFO text in the first 65536 runs of the dump's pages"
+						  : "no VMCOREINFO text in the dump's memory either");
 	return NULL;
 }
