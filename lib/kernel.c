@@ -124,6 +124,14 @@ kernel_read(struct kernel *k, uint64_t vaddr, void *buf, size_t len)
 
 
 bool
+kernel_read_u64(struct kernel *k, uint64_t vaddr, uint64_t *value)
+{
+	struct vmmap_error *err = kernel_read(k, vaddr, value, sizeof(*value));
+	vmmap_error_destroy(err);
+	return !err;
+}
+
+bool
 kernel_read_string(struct kernel *k, uint64_t vaddr, char *buf, size_t size, size_t *len)
 {
 	for (size_t got = 0; got + 1 < size;) {

@@ -92,6 +92,8 @@ uint64_t kernel_unmapped_span(struct kernel *k, uint64_t vaddr);
 bool kernel_is_mapped(struct kernel *k, uint64_t vaddr);
 /* Read kernel virtual memory through page walks, page by page. */
 struct vmmap_error *kernel_read(struct kernel *k, uint64_t vaddr, void *buf, size_t len);
+/* A u64 at vaddr, read through page walks: false if unreadable. */
+bool kernel_read_u64(struct kernel *k, uint64_t vaddr, uint64_t *value);
 /* A NUL-terminated string at vaddr into buf (size bytes, the NUL
  * included), read a page at a time: false if unreadable or longer. */
 bool kernel_read_string(struct kernel *k, uint64_t vaddr, char *buf, size_t size, size_t *len);

@@ -29,14 +29,6 @@ struct task_layout {
 };
 
 static bool
-read_u64(struct kernel *kr, uint64_t addr, uint64_t *v)
-{
-	struct vmmap_error *err = kernel_read(kr, addr, v, 8);
-	vmmap_error_destroy(err);
-	return !err;
-}
-
-static bool
 add_task(struct kernel *kr, const struct task_layout *l, uint64_t task, struct task_list *tl)
 {
 	struct vmmap_task t = { .task_struct = task };
@@ -45,7 +37,7 @@ add_task(struct kernel *kr, const struct task_layout *l, uint64_t task, struct t
 	if ((err = kernel_read(kr, task + l->pid, &pid, 4)) ||
 	    (err = kernel_read(kr, task + l->tgid, &tgid, 4)) ||
 	    (err = kernel_read(kr, task + l->comm, t.comm, sizeof(t.comm) - 1)) ||
-	    !read_u64(kr, task + l->stack, &t.stack)) {
+	    !kernel_read_u64(kr, task + l->stack, &t.stack)) {
 		vmmap_error_destroy(err);
 		return true;	/* an unreadable task is left out */
 	}
@@ -71,8 +63,8 @@ static bool
 add_threads(struct kernel *kr, const struct task_layout *l, uint64_t leader, struct task_list *tl)
 {
 	uint64_t signal, pos;
-	if (!read_u64(kr, leader + l->signal, &signal) || !signal ||
-	    !read_u64(kr, signal + l->thread_head, &pos))
+	if (!kernel_read_u64(kr, leader + l->signal, &signal) || !signal ||
+	    !kernel_read_u64(kr, signal + l->thread_head, &pos))
 		return add_task(kr, l, leader, tl);	/* the leader alone */
 	uint64_t head = signal + l->thread_head;
 	for (unsigned steps = 0; pos != head; steps++) {
@@ -82,7 +74,7 @@ add_threads(struct kernel *kr, const struct task_layout *l, uint64_t leader, str
 		}
 		if (!add_task(kr, l, pos - l->thread_node, tl))
 			return false;
-		if (!read_u64(kr, pos, &pos))
+		if (!kernel_read_u64(kr, pos, &pos))
 			break;
 	}
 	return true;
@@ -119,7 +111,7 @@ tasks_load(struct kernel *kr, const struct kernel_types *t, uint64_t thread_size
 	tl->thread_size = thread_size;
 	/* init_task (pid 0, the idle task of CPU 0) heads the process list */
 	uint64_t pos, head = init_task + l.tasks;
-	bool ok = add_task(kr, &l, init_task, tl) && read_u64(kr, head, &pos);
+	bool ok = add_task(kr, &l, init_task, tl) && kernel_read_u64(kr, head, &pos);
 	for (unsigned steps = 0; ok && pos != head; steps++) {
 		if (steps >= MAX_TASKS || tl->n >= MAX_TASKS) {
 			tl->truncated = true;
@@ -130,7 +122,7 @@ tasks_load(struct kernel *kr, const struct kernel_types *t, uint64_t thread_size
 			snprintf(why, why_len, "out of memory");
 			return NULL;
 		}
-		ok = read_u64(kr, pos, &pos);
+		ok = kernel_read_u64(kr, pos, &pos);
 	}
 	return tl;
 }

@@ -29,14 +29,6 @@ struct vmalloc_reader {
 	uint64_t rb_right, rb_left;
 };
 
-static bool
-read_u64(struct vmalloc_reader *r, uint64_t addr, uint64_t *v)
-{
-	struct vmmap_error *err = kernel_read(r->kr, addr, v, 8);
-	vmmap_error_destroy(err);
-	return !err;
-}
-
 /* vmap_area_root, or every vmap_node's busy tree. */
 static bool
 find_roots(struct vmalloc_reader *r, const struct kernel_types *t)
@@ -51,7 +43,7 @@ find_roots(struct vmalloc_reader *r, const struct kernel_types *t)
 		return true;
 	}
 	if (!kernel_symbol(r->kr, "vmap_nodes", &nodes_var) ||
-	    !kernel_symbol(r->kr, "nr_vmap_nodes", &nr_var) || !read_u64(r, nodes_var, &nodes) ||
+	    !kernel_symbol(r->kr, "nr_vmap_nodes", &nr_var) || !kernel_read_u64(r->kr, nodes_var, &nodes) ||
 	    !types_member(t, "vmap_node", "busy", &busy, NULL) ||
 	    !types_struct_size(t, "vmap_node", &node_size))
 		return false;
@@ -126,14 +118,14 @@ static void
 read_vm(struct vmalloc_reader *r, uint64_t va, struct vmmap_vmalloc_area *out)
 {
 	uint64_t vm, addr, size;
-	if (!read_u64(r, va + r->va_vm, &vm) || !vm || !read_u64(r, vm + r->vm_addr, &addr) ||
-	    !read_u64(r, vm + r->vm_size, &size) || addr != out->start || size > out->end - out->start)
+	if (!kernel_read_u64(r->kr, va + r->va_vm, &vm) || !vm || !kernel_read_u64(r->kr, vm + r->vm_addr, &addr) ||
+	    !kernel_read_u64(r->kr, vm + r->vm_size, &size) || addr != out->start || size > out->end - out->start)
 		return;	/* a vmap area without a vm_struct (vm_map_ram, being freed) */
 	out->have_vm = true;
 	uint64_t nr_pages = 0;
-	bool ok = read_u64(r, vm + r->vm_flags, &out->flags) &&
-		  read_u64(r, vm + r->vm_caller, &out->caller) &&
-		  read_u64(r, vm + r->vm_phys, &out->phys_addr);
+	bool ok = kernel_read_u64(r->kr, vm + r->vm_flags, &out->flags) &&
+		  kernel_read_u64(r->kr, vm + r->vm_caller, &out->caller) &&
+		  kernel_read_u64(r->kr, vm + r->vm_phys, &out->phys_addr);
 	struct vmmap_error *err = kernel_read(r->kr, vm + r->vm_nr_pages, &nr_pages, 4);
 	vmmap_error_destroy(err);
 	out->nr_pages = nr_pages;
@@ -145,11 +137,11 @@ vmalloc_find(struct vmalloc_reader *r, uint64_t addr, struct vmmap_vmalloc_area 
 {
 	for (size_t i = 0; i < r->nroots; i++) {
 		uint64_t node;
-		if (!read_u64(r, r->roots[i], &node))
+		if (!kernel_read_u64(r->kr, r->roots[i], &node))
 			continue;
 		for (int depth = 0; node && depth < MAX_DEPTH; depth++) {
 			uint64_t va = node - r->va_rb, start, end;
-			if (!read_u64(r, va + r->va_start, &start) || !read_u64(r, va + r->va_end, &end) ||
+			if (!kernel_read_u64(r->kr, va + r->va_start, &start) || !kernel_read_u64(r->kr, va + r->va_end, &end) ||
 			    end <= start)
 				break;
 			if (addr >= start && addr < end) {
@@ -157,7 +149,7 @@ vmalloc_find(struct vmalloc_reader *r, uint64_t addr, struct vmmap_vmalloc_area 
 				read_vm(r, va, out);
 				return true;
 			}
-			if (!read_u64(r, node + (addr < start ? r->rb_left : r->rb_right), &node))
+			if (!kernel_read_u64(r->kr, node + (addr < start ? r->rb_left : r->rb_right), &node))
 				break;
 		}
 	}

@@ -89,14 +89,6 @@ add(struct cpu_stacks *cs, enum vmmap_cpu_stack_kind kind, unsigned cpu, const c
 	return true;
 }
 
-static bool
-read_u64(struct kernel *kr, uint64_t addr, uint64_t *v)
-{
-	struct vmmap_error *err = kernel_read(kr, addr, v, 8);
-	vmmap_error_destroy(err);
-	return !err;
-}
-
 /* Mapped, or the page tables cannot say. */
 static bool
 mapped(struct kernel *kr, uint64_t addr)
@@ -133,7 +125,7 @@ load_irq_stacks(const struct cpu_stacks_input *in, const struct percpu *pc, stru
 		size = X86_64_IRQ_STACK_SIZE << (in->kasan ? 1 : 0);
 	for (unsigned cpu = 0; cpu < pc->n; cpu++) {
 		uint64_t p, top;
-		if (!read_u64(in->kr, percpu_addr(pc, sym, cpu), &p)) {
+		if (!kernel_read_u64(in->kr, percpu_addr(pc, sym, cpu), &p)) {
 			note(cs, "CPU %u: hardirq_stack_ptr unreadable", cpu);
 			continue;
 		}
@@ -202,7 +194,7 @@ load_cea_stacks(const struct cpu_stacks_input *in, const struct percpu *pc, stru
 	uint64_t slots = (X86_64_CPU_ENTRY_AREA_MAP_SIZE - X86_64_PAGE_SIZE) / l.size;
 	for (unsigned cpu = 0; cpu < pc->n; cpu++) {
 		uint64_t slot = cpu, ptr;
-		if (randomized && !read_u64(in->kr, percpu_addr(pc, slot_sym, cpu), &slot)) {
+		if (randomized && !kernel_read_u64(in->kr, percpu_addr(pc, slot_sym, cpu), &slot)) {
 			note(cs, "CPU %u: _cea_offset unreadable", cpu);
 			continue;
 		}
@@ -217,7 +209,7 @@ load_cea_stacks(const struct cpu_stacks_input *in, const struct percpu *pc, stru
 			continue;
 		}
 		if (l.have_estacks && have_pointer &&
-		    read_u64(in->kr, percpu_addr(pc, estacks_sym, cpu), &ptr) &&
+		    kernel_read_u64(in->kr, percpu_addr(pc, estacks_sym, cpu), &ptr) &&
 		    ptr != base + l.estacks) {
 			note(cs, "CPU %u: cea_exception_stacks 0x%" PRIx64 " is not its cpu_entry_area's (0x%" PRIx64 ")",
 			     cpu, ptr, base + l.estacks);
