@@ -26,12 +26,11 @@ import json
 import os
 import random
 import shlex
-import struct
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checklib import take_option  # noqa: E402
+from checklib import elf_phdrs, take_option  # noqa: E402
 
 WRAPPER = shlex.split(os.environ.get("VMMAP_WRAPPER", ""))
 NO_PHYS = 0xFFFFFFFFFFFFFFFF
@@ -49,17 +48,8 @@ def phys_segments(path):
     """[start, end) of each PT_LOAD of the kcore-shaped file that has a
     physical address."""
     with open(path, "rb") as f:
-        eh = f.read(64)
-        phoff, = struct.unpack_from("<Q", eh, 0x20)
-        phentsize, phnum = struct.unpack_from("<HH", eh, 0x36)
-        f.seek(phoff)
-        table = f.read(phentsize * phnum)
-    out = []
-    for i in range(phnum):
-        p_type, _, _, _, paddr, filesz = struct.unpack_from("<IIQQQQ", table, i * phentsize)
-        if p_type == 1 and paddr != NO_PHYS:
-            out.append((paddr, paddr + filesz))
-    return out
+        return [(paddr, paddr + filesz) for p_type, _, paddr, filesz in elf_phdrs(f)
+                if p_type == 1 and paddr != NO_PHYS]
 
 
 def addresses(truth, dump_map, segs):

@@ -15,20 +15,27 @@ def take_option(args, name, default=None):
     return value
 
 
+def elf_phdrs(f):
+    """(p_type, file offset, paddr, filesz) of each program header of
+    the ELF file open as f (read from its start)."""
+    f.seek(0)
+    head = f.read(64)
+    phoff, = struct.unpack_from("<Q", head, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", head, 0x36)
+    f.seek(phoff)
+    table = f.read(phentsize * phnum)
+    out = []
+    for i in range(phnum):
+        p_type, _, offset, _, paddr, filesz = struct.unpack_from("<IIQQQQ", table, i * phentsize)
+        out.append((p_type, offset, paddr, filesz))
+    return out
+
+
 def elf_loads(path):
     """(paddr, filesz, file offset) of each PT_LOAD with data in it."""
     with open(path, "rb") as f:
-        head = f.read(64)
-        phoff, = struct.unpack_from("<Q", head, 0x20)
-        phentsize, phnum = struct.unpack_from("<HH", head, 0x36)
-        f.seek(phoff)
-        table = f.read(phentsize * phnum)
-    loads = []
-    for i in range(phnum):
-        p_type, _, offset, _, paddr, filesz = struct.unpack_from("<IIQQQQ", table, i * phentsize)
-        if p_type == 1 and filesz:
-            loads.append((paddr, filesz, offset))
-    return loads
+        return [(paddr, filesz, offset) for p_type, offset, paddr, filesz in elf_phdrs(f)
+                if p_type == 1 and filesz]
 
 
 def elf_notes(path):
@@ -36,16 +43,8 @@ def elf_notes(path):
     ELF dump; path may be xz-compressed (.xz: only the start of the
     file is decompressed)."""
     with (lzma.open if path.endswith(".xz") else open)(path, "rb") as f:
-        head = f.read(64)
-        phoff, = struct.unpack_from("<Q", head, 0x20)
-        phentsize, phnum = struct.unpack_from("<HH", head, 0x36)
-        f.seek(phoff)
-        table = f.read(phentsize * phnum)
-        segments = []
-        for i in range(phnum):
-            p_type, _, offset, _, _, filesz = struct.unpack_from("<IIQQQQ", table, i * phentsize)
-            if p_type == 4:
-                segments.append((offset, filesz))
+        segments = [(offset, filesz) for p_type, offset, _, filesz in elf_phdrs(f)
+                    if p_type == 4]
         notes = []
         for offset, filesz in sorted(segments):
             f.seek(offset)

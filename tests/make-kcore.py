@@ -28,8 +28,12 @@ the file (nothing reads them by physical address), pages the dump does
 not hold (makedumpfile filtered them) read as zeros (holes of a sparse
 file), and the task_struct note is zeros.
 """
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import elf_loads, elf_notes, take_option  # noqa: E402
 
 PT_LOAD, PT_NOTE = 1, 4
 NO_PHYS = 0xFFFFFFFFFFFFFFFF
@@ -37,42 +41,12 @@ PAGE = 4096
 TASK_STRUCT_SIZE = 0x2600      # arch_task_struct_size stand-in: its size and contents are not used
 
 
-def take_option(args, name):
-    if name not in args:
-        return None
-    i = args.index(name)
-    value = args[i + 1]
-    del args[i:i + 2]
-    return value
-
-
 def read_dump(path):
     """The dump's PT_LOADs (paddr, filesz, offset) and its VMCOREINFO."""
-    with open(path, "rb") as f:
-        eh = f.read(64)
-        phoff, = struct.unpack_from("<Q", eh, 0x20)
-        phentsize, phnum = struct.unpack_from("<HH", eh, 0x36)
-        f.seek(phoff)
-        table = f.read(phentsize * phnum)
-        loads, vmcoreinfo = [], None
-        for i in range(phnum):
-            p_type, _, off, _, paddr, filesz = struct.unpack_from("<IIQQQQ", table, i * phentsize)
-            if p_type == PT_LOAD and filesz:
-                loads.append((paddr, filesz, off))
-            elif p_type == PT_NOTE:
-                f.seek(off)
-                notes = f.read(filesz)
-                p = 0
-                while p + 12 <= len(notes):
-                    namesz, descsz, _ = struct.unpack_from("<III", notes, p)
-                    name = notes[p + 12:p + 12 + namesz].rstrip(b"\0")
-                    desc_at = p + 12 + (namesz + 3 & ~3)
-                    if name == b"VMCOREINFO":
-                        vmcoreinfo = notes[desc_at:desc_at + descsz]
-                    p = desc_at + (descsz + 3 & ~3)
+    vmcoreinfo = next((desc for name, _, desc in elf_notes(path) if name == b"VMCOREINFO"), None)
     if vmcoreinfo is None:
         sys.exit("%s: no VMCOREINFO note" % path)
-    return sorted(loads), vmcoreinfo
+    return sorted(elf_loads(path)), vmcoreinfo
 
 
 def read_kcore_lines(path):
