@@ -756,8 +756,8 @@ annotate_object(struct vmmap_map *map, struct vmmap_annotation *a)
 	if (r) {
 		uint64_t start, end, size;
 		page_decoder_struct_range(map->pages, &start, &end, &size);
-		slab_identify(r, in_direct_map, head, start + head * size, compound ? p->order : 0,
-			      &a->object);
+		a->have_slab_check = slab_identify(r, in_direct_map, head, start + head * size,
+						   compound ? p->order : 0, &a->object, &a->slab_check);
 	} else {
 		a->object = (struct vmmap_object){ .kind = VMMAP_OBJECT_SLAB, .note = map->ident_why };
 	}
@@ -777,6 +777,7 @@ annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_anno
 	a->mapped = -1;
 	a->in_dump = -1;
 	a->have_object = a->have_vmalloc = a->have_task = a->have_cpu_stack = false;
+	a->have_slab_check = false;
 	a->module_symbol = NULL;
 	a->module_symbol_offset = 0;
 	a->region = vmmap_map_find(map, addr);

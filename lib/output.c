@@ -414,6 +414,11 @@ format_tag(const struct vmmap_annotation *a, char *buf, size_t len)
 		tag_str(&t, " free");
 	else if (a->have_page && a->page.status == VMMAP_PAGE_NO_STRUCT_PAGE && !a->in_struct_page)
 		tag_str(&t, " no page");
+	if (a->have_slab_check && a->slab_check.damage) {
+		tag_str(&t, " (");
+		tag_str(&t, a->slab_check.damage);
+		tag_str(&t, " overwritten)");
+	}
 	buf[t.pos] = '\0';
 	return t.pos;
 }
@@ -496,6 +501,42 @@ vmmap_object_state_name(enum vmmap_object_state state)
 	}
 }
 
+const char *
+vmmap_check_name(enum vmmap_check check)
+{
+	switch (check) {
+	case VMMAP_CHECK_INTACT: return "intact";
+	case VMMAP_CHECK_OVERWRITTEN: return "overwritten";
+	case VMMAP_CHECK_UNREADABLE: return "unreadable";
+	default: return "unchecked";
+	}
+}
+
+/* "slub_debug: right red zone overwritten at 0xffff...: 0x41, not 0xcc
+ * (1 byte); red zone overwritten, poison unchecked" */
+static void
+print_slab_check_text(const struct vmmap_slab_check *ck, FILE *f)
+{
+	fprintf(f, "%18sslub_debug: ", "");
+	if (ck->damage)
+		fprintf(f, "%s overwritten at 0x%" PRIx64 ": 0x%02x, not 0x%02x (%" PRIu64 " byte%s differ%s); ",
+			ck->damage, ck->damage_addr, ck->found, ck->expected, ck->damaged_bytes,
+			ck->damaged_bytes == 1 ? "" : "s", ck->damaged_bytes == 1 ? "s" : "");
+	fprintf(f, "red zone %s, poison %s\n", vmmap_check_name(ck->red_zone), vmmap_check_name(ck->poison));
+}
+
+static void
+print_slab_check_json(const struct vmmap_slab_check *ck, FILE *f)
+{
+	fprintf(f, ",\"slub_debug\":{\"red_zone\":\"%s\",\"poison\":\"%s\"", vmmap_check_name(ck->red_zone),
+		vmmap_check_name(ck->poison));
+	if (ck->damage)
+		fprintf(f, ",\"damage\":{\"what\":\"%s\",\"address\":\"0x%" PRIx64 "\",\"found\":\"0x%02x\","
+			"\"expected\":\"0x%02x\",\"bytes\":%" PRIu64 "}",
+			ck->damage, ck->damage_addr, ck->found, ck->expected, ck->damaged_bytes);
+	fputc('}', f);
+}
+
 /* "slab object kmalloc-1k+0x10 (0xffff..., 1024 of 1024 bytes, allocated)" */
 static void
 print_object_text(const struct vmmap_object *o, FILE *f)
@@ -518,8 +559,9 @@ print_object_text(const struct vmmap_object *o, FILE *f)
 }
 
 static void
-print_object_json(const struct vmmap_object *o, FILE *f)
+print_object_json(const struct vmmap_annotation *a, FILE *f)
 {
+	const struct vmmap_object *o = &a->object;
 	fprintf(f, "\"object\":{\"kind\":\"slab\",\"state\":\"%s\"", vmmap_object_state_name(o->state));
 	if (o->cache) {
 		fprintf(f, ",\"cache\":");
@@ -534,6 +576,8 @@ print_object_json(const struct vmmap_object *o, FILE *f)
 		fprintf(f, ",\"note\":");
 		vmmap_print_json_string(o->note, f);
 	}
+	if (a->have_slab_check)
+		print_slab_check_json(&a->slab_check, f);
 	fprintf(f, "},");
 }
 
@@ -619,6 +663,8 @@ vmmap_print_annotation_text(const struct vmmap_annotation *a, FILE *f)
 	}
 	if (a->have_object)
 		print_object_text(&a->object, f);
+	if (a->have_slab_check)
+		print_slab_check_text(&a->slab_check, f);
 	if (a->have_vmalloc)
 		print_vmalloc_text(&a->vmalloc, f);
 	if (a->have_task)
@@ -678,7 +724,7 @@ vmmap_print_annotation_json(const struct vmmap_annotation *a, FILE *f)
 		fputc(',', f);
 	}
 	if (a->have_object)
-		print_object_json(&a->object, f);
+		print_object_json(a, f);
 	if (a->have_vmalloc)
 		print_vmalloc_json(&a->vmalloc, f);
 	if (a->have_task) {

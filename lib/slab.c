@@ -47,6 +47,10 @@ struct slab_layout {
 	uint64_t node, node_stride, node_partial, slab_list;
 	bool have_barn;
 	uint64_t barn, barn_full, sheaf_list;
+	/* slub_debug's flags in kmem_cache.flags */
+	bool have_flags;
+	uint64_t flags;
+	uint64_t red_zone_flag, poison_flag, object_poison_flag;
 };
 
 /* What is read of one kmem_cache, once. */
@@ -54,6 +58,7 @@ struct cache {
 	uint64_t addr;
 	char name[64];
 	uint64_t size, object_size, offset, random, red_left_pad, inuse, cpu_slab, cpu_sheaves;
+	uint64_t flags;
 };
 
 struct slab_reader {
@@ -95,6 +100,35 @@ layout_nodes(const struct kernel_types *t, struct slab_layout *l)
 	l->have_nodes = member(t, "kmem_cache_node", "partial", &l->node_partial) &&
 			(member(t, l->slab_struct, "slab_list", &l->slab_list) ||
 			 member(t, l->slab_struct, "lru", &l->slab_list));
+}
+
+/* One of slub_debug's flags: a bit of enum _slab_flag_bits where the
+ * BTF has it (6.10+ declare the flags so), else its value from before
+ * (include/linux/slab.h; __OBJECT_POISON in mm/slub.c). */
+static uint64_t
+debug_flag(const struct kernel_types *t, const char *bit_name, uint64_t old_value, bool *missing)
+{
+	int64_t bit;
+	if (types_enum_value(t, bit_name, &bit))
+		return bit >= 0 && bit < 32 ? 1ULL << bit : 0;
+	*missing = true;
+	return old_value;
+}
+
+/* Which of kmem_cache.flags turn on red zones (SLAB_RED_ZONE), poisoning
+ * (SLAB_POISON) and the poisoning of the object itself
+ * (__OBJECT_POISON: no constructor, not SLAB_TYPESAFE_BY_RCU). Without
+ * the enum in a kernel of 6.10 or later, the old values would be wrong:
+ * no flags then. */
+static void
+layout_debug_flags(const struct kernel_types *t, uint64_t version, struct slab_layout *l)
+{
+	bool missing = false;
+	l->red_zone_flag = debug_flag(t, "_SLAB_RED_ZONE", 0x400, &missing);
+	l->poison_flag = debug_flag(t, "_SLAB_POISON", 0x800, &missing);
+	l->object_poison_flag = debug_flag(t, "_SLAB_OBJECT_POISON", 0x80000000, &missing);
+	l->have_flags = member(t, "kmem_cache", "flags", &l->flags) &&
+			!(missing && (version == 0 || version >= KV(6, 10, 0)));
 }
 
 static bool
@@ -148,6 +182,7 @@ slab_reader_new(struct kernel *kr, const struct kernel_types *types, uint64_t pa
 	}
 	uint64_t v = kernel_version(kr), max_pfn;
 	r->swab = v == 0 || v >= KV(5, 7, 0);
+	layout_debug_flags(types, v, &r->l);
 	if (kernel_read_variable(kr, "max_pfn", &max_pfn) && max_pfn < (1ULL << 40))
 		r->ram_end = max_pfn << 12;
 	if ((r->l.have_cpu_slab || r->l.have_sheaves) && !percpu_load(kr, &r->cpus)) {
@@ -258,7 +293,8 @@ cache_at(struct slab_reader *r, uint64_t addr)
 	    (l->have_red_left_pad && !read_u32(r, addr + l->red_left_pad, &c.red_left_pad)) ||
 	    (l->have_inuse && !read_u32(r, addr + l->inuse, &c.inuse)) ||
 	    (l->have_cpu_slab && !read_u64(r, addr + l->cpu_slab, &c.cpu_slab)) ||
-	    (l->have_sheaves && !read_u64(r, addr + l->cpu_sheaves, &c.cpu_sheaves)))
+	    (l->have_sheaves && !read_u64(r, addr + l->cpu_sheaves, &c.cpu_sheaves)) ||
+	    (l->have_flags && !read_u32(r, addr + l->flags, &c.flags)))
 		return NULL;
 	if (c.size == 0 || c.size > (64ULL << 20) || c.object_size > c.size ||
 	    c.offset + 8 > c.size || c.red_left_pad >= c.size)
@@ -531,6 +567,107 @@ object_state(struct slab_reader *r, const struct slab_span *s, uint64_t slab_add
 		out->note = "the CPUs' freelists are not readable: an object on one shows as allocated";
 }
 
+/* ------------------------------------------------------------------ */
+/* slub_debug's checks: what init_object() writes into a slot and
+ * check_object() expects there (mm/slub.c), with the values of
+ * include/linux/poison.h */
+
+#define SLUB_RED_INACTIVE 0xbb
+#define SLUB_RED_ACTIVE 0xcc
+#define POISON_INUSE 0x5a
+#define POISON_FREE 0x6b
+#define POISON_END 0xa5
+#define CHECK_MAX (64u << 10)	/* larger objects: not checked */
+
+/* Read len bytes at addr, a page at a time. */
+static bool
+read_bytes(struct slab_reader *r, uint64_t addr, uint8_t *buf, uint64_t len)
+{
+	for (uint64_t done = 0; done < len;) {
+		uint64_t in_page = PAGE_SIZE - ((addr + done) & (PAGE_SIZE - 1));
+		uint64_t n = len - done < in_page ? len - done : in_page;
+		struct vmmap_error *err = read_kernel(r, addr + done, buf + done, n);
+		if (err) {
+			vmmap_error_destroy(err);
+			return false;
+		}
+		done += n;
+	}
+	return true;
+}
+
+/* The worse of two results: overwritten, else unreadable, else intact. */
+static enum vmmap_check
+worse(enum vmmap_check a, enum vmmap_check b)
+{
+	static const int rank[] = { [VMMAP_CHECK_UNCHECKED] = 0, [VMMAP_CHECK_INTACT] = 1,
+				    [VMMAP_CHECK_UNREADABLE] = 2, [VMMAP_CHECK_OVERWRITTEN] = 3 };
+	return rank[a] >= rank[b] ? a : b;
+}
+
+/* Do the len bytes at addr all hold value? Each that does not is
+ * counted in ck, the first of all (checks are made in slot order) kept
+ * as its damage, named part. */
+static enum vmmap_check
+check_bytes(struct slab_reader *r, uint64_t addr, uint64_t len, uint8_t value, const char *part,
+	    struct vmmap_slab_check *ck)
+{
+	enum vmmap_check result = VMMAP_CHECK_INTACT;
+	uint8_t buf[512];
+	for (uint64_t done = 0; done < len; done += sizeof(buf)) {
+		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		if (!read_bytes(r, addr + done, buf, n))
+			return worse(result, VMMAP_CHECK_UNREADABLE);
+		for (uint64_t i = 0; i < n; i++) {
+			if (buf[i] == value)
+				continue;
+			result = VMMAP_CHECK_OVERWRITTEN;
+			ck->damaged_bytes++;
+			if (!ck->damage) {
+				ck->damage = part;
+				ck->damage_addr = addr + done + i;
+				ck->found = buf[i];
+				ck->expected = value;
+			}
+		}
+	}
+	return result;
+}
+
+/* check_object()'s checks of the object at start, allocated or free,
+ * in slot order: its left red zone, the poison of a free object and its
+ * end byte, its right red zone (or, poisoned without red zones, its
+ * padding to a word). False if the cache does none of them or the
+ * state is not known. */
+static bool
+check_object(struct slab_reader *r, const struct cache *c, uint64_t start,
+	     enum vmmap_object_state state, struct vmmap_slab_check *ck)
+{
+	*ck = (struct vmmap_slab_check){ 0 };
+	const struct slab_layout *l = &r->l;
+	bool red = l->have_flags && (c->flags & l->red_zone_flag) && c->red_left_pad && c->inuse;
+	bool poison = l->have_flags && (c->flags & l->poison_flag) && c->object_size;
+	bool allocated = state == VMMAP_OBJECT_ALLOCATED;
+	if ((!red && !poison) || c->size > CHECK_MAX ||
+	    (!allocated && state != VMMAP_OBJECT_FREE && state != VMMAP_OBJECT_FREE_PERCPU))
+		return false;
+	uint8_t red_value = allocated ? SLUB_RED_ACTIVE : SLUB_RED_INACTIVE;
+	uint64_t end = start + c->object_size;
+	if (red)
+		ck->red_zone = check_bytes(r, start - c->red_left_pad, c->red_left_pad, red_value,
+					   "left red zone", ck);
+	if (poison && !allocated && (c->flags & l->object_poison_flag))
+		ck->poison = worse(check_bytes(r, start, c->object_size - 1, POISON_FREE, "poison", ck),
+				   check_bytes(r, end - 1, 1, POISON_END, "end poison", ck));
+	if (red)
+		ck->red_zone = worse(ck->red_zone, check_bytes(r, end, c->inuse - c->object_size,
+							       red_value, "right red zone", ck));
+	else if (poison && c->inuse > c->object_size)
+		ck->poison = worse(ck->poison, check_bytes(r, end, c->inuse - c->object_size,
+							   POISON_INUSE, "padding", ck));
+	return true;
+}
+
 /* What lies offset bytes into an object's slot, past its object_size
  * bytes (mm/slub.c, the layout comment above check_pad_bytes(), and
  * calculate_sizes()): up to s->inuse padding to a word, the right red
@@ -550,20 +687,21 @@ past_object(const struct cache *c, uint64_t offset)
 	return "past the object: padding or metadata of its slot";
 }
 
-void
+bool
 slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t slab_addr,
-	      int order, struct vmmap_object *out)
+	      int order, struct vmmap_object *out, struct vmmap_slab_check *check)
 {
 	*out = (struct vmmap_object){ .kind = VMMAP_OBJECT_SLAB };
+	*check = (struct vmmap_slab_check){ 0 };
 	if (order < 0 || order > 10) {
 		out->note = "the slab's order is unknown";
-		return;
+		return false;
 	}
 	uint64_t cache_addr;
 	const struct cache *c;
 	if (!read_u64(r, slab_addr + r->l.slab_cache, &cache_addr) || !(c = cache_at(r, cache_addr))) {
 		out->note = "the slab's cache is not readable or makes no sense";
-		return;
+		return false;
 	}
 	struct slab_span s = {
 		.base = r->page_offset_base + head_pfn * PAGE_SIZE,
@@ -576,18 +714,25 @@ slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t 
 	out->slot_size = c->size;
 	uint64_t rel = addr - s.base, slot = rel / c->size;
 	out->start = s.base + slot * c->size + c->red_left_pad;
-	if (slot >= s.nobjects || addr < out->start) {
+	if (slot >= s.nobjects) {
 		out->state = VMMAP_OBJECT_PADDING;
-		out->offset = 0;
-		out->start = 0;
-		if (slot < s.nobjects)
-			out->note = "in the red zone left of an object: slub_debug's Z";
-		return;
+		out->offset = out->start = 0;
+		return false;
+	}
+	if (addr < out->start) {
+		/* a left red zone: the checks of the object it guards */
+		struct vmmap_object guarded = *out;
+		object_state(r, &s, slab_addr, &guarded);
+		out->state = VMMAP_OBJECT_PADDING;
+		out->offset = out->start = 0;
+		out->note = "in the red zone left of an object: slub_debug's Z";
+		return check_object(r, c, guarded.start, guarded.state, check);
 	}
 	out->offset = addr - out->start;
 	object_state(r, &s, slab_addr, out);
 	if (!out->note && out->offset >= c->object_size)
 		out->note = past_object(c, out->offset);
+	return check_object(r, c, out->start, out->state, check);
 }
 
 /* ------------------------------------------------------------------ */

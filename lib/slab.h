@@ -7,6 +7,7 @@
 #ifndef VMMAP_SLAB_H
 #define VMMAP_SLAB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <vmmap/vmmap.h>
 
@@ -23,9 +24,11 @@ void slab_reader_destroy(struct slab_reader *r);
 
 /* The object holding the direct-map address addr, in the slab whose
  * first page is head_pfn (its struct page, the struct slab, at
- * slab_addr), of 2^order pages. */
-void slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t slab_addr,
-		   int order, struct vmmap_object *out);
+ * slab_addr), of 2^order pages. True if slub_debug's checks of the
+ * object (or of the one whose left red zone holds addr) were made, into
+ * check. */
+bool slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t slab_addr,
+		   int order, struct vmmap_object *out, struct vmmap_slab_check *check);
 
 /* Every slab counted by cache: a census like /proc/slabinfo. */
 /* A free object [start, end) of caches[cache]. */

@@ -398,6 +398,36 @@ struct vmmap_object {
 				 * free pointer, slub_debug tracks) */
 };
 
+/* One of slub_debug's checks of an object's slot, made as the kernel's
+ * own check_object() makes them (mm/slub.c), on the bytes in the dump. */
+enum vmmap_check {
+	VMMAP_CHECK_UNCHECKED = 0,	/* off for the cache, or not for this
+					 * state (object poison: free objects) */
+	VMMAP_CHECK_INTACT,
+	VMMAP_CHECK_OVERWRITTEN,
+	VMMAP_CHECK_UNREADABLE,		/* the dump lacks the bytes */
+};
+/* "unchecked", "intact", "overwritten", "unreadable". */
+const char *vmmap_check_name(enum vmmap_check check);
+
+struct vmmap_slab_check {
+	/* The red zones left and right of the object (slub_debug's Z):
+	 * SLUB_RED_ACTIVE (0xcc) while it is allocated, SLUB_RED_INACTIVE
+	 * (0xbb) while free. */
+	enum vmmap_check red_zone;
+	/* Poisoning (P): a free object's bytes POISON_FREE (0x6b) but its
+	 * last, POISON_END (0xa5); without red zones, the padding to a
+	 * word past the object POISON_INUSE (0x5a). */
+	enum vmmap_check poison;
+	/* The first overwritten byte in slot order: its part ("left red
+	 * zone", "poison", "end poison", "right red zone", "padding"), its
+	 * address, what it holds and what it should; damage NULL if none. */
+	const char *damage;
+	uint64_t damage_addr;
+	uint8_t found, expected;
+	uint64_t damaged_bytes;		/* how many of the bytes checked differ */
+};
+
 /* The vmalloc area (a busy vmap_area) an address is in. */
 struct vmmap_vmalloc_area {
 	uint64_t start, end;		/* [start, end), with the guard page */
@@ -618,6 +648,12 @@ struct vmmap_annotation {
 	bool have_cpu_stack;
 	struct vmmap_cpu_stack cpu_stack;
 	uint64_t cpu_stack_offset;
+	/* In a slab object (or its left red zone) of a cache with
+	 * slub_debug's red zones or poisoning, allocated or free: the
+	 * checks of its slot (not with VMMAP_ANNOTATE_NO_PHYS or
+	 * VMMAP_ANNOTATE_NO_PAGE). */
+	bool have_slab_check;
+	struct vmmap_slab_check slab_check;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
 #define VMMAP_ACCESS_RW 0x1		/* writable */

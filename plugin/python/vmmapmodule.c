@@ -534,6 +534,18 @@ set_item(PyObject *d, const char *key, PyObject *v)
 	return r == 0;
 }
 
+/* object["slub_debug"]: slub_debug's checks of the object's slot. */
+static bool
+set_slab_check(PyObject *object, const struct vmmap_slab_check *ck)
+{
+	PyObject *c = Py_BuildValue("{s:s,s:s,s:z,s:K,s:i,s:i,s:K}", "red_zone", vmmap_check_name(ck->red_zone),
+				    "poison", vmmap_check_name(ck->poison), "damage", ck->damage,
+				    "damage_addr", (unsigned long long)ck->damage_addr, "found", (int)ck->found,
+				    "expected", (int)ck->expected, "damaged_bytes",
+				    (unsigned long long)ck->damaged_bytes);
+	return c && set_item(object, "slub_debug", c);
+}
+
 static PyObject *
 lookup_of(MapObject *self, PyObject *arg)
 {
@@ -607,6 +619,10 @@ lookup_of(MapObject *self, PyObject *arg)
 							 "size", (unsigned long long)o->object_size,
 							 "state", vmmap_object_state_name(o->state),
 							 "note", o->note, "placed", placed ? Py_True : Py_False))) {
+			Py_DECREF(d);
+			return NULL;
+		}
+		if (a.have_slab_check && !set_slab_check(PyDict_GetItemString(d, "object"), &a.slab_check)) {
 			Py_DECREF(d);
 			return NULL;
 		}

@@ -136,10 +136,18 @@ class Object:
     object_size), state: "allocated", "free" (on its slab's freelist),
     "free-percpu" (on a CPU's freelist or in a sheaf), "corrupt" (a
     freelist that leaves the slab or loops), "padding" (between or after
-    objects) or "unknown"; note: what could not be known.
+    objects) or "unknown"; note: what could not be known. slub_debug:
+    None, or for a cache with slub_debug's red zones or poisoning a dict
+    of the kernel's own checks of the object's slot (mm/slub.c
+    check_object()) made on the dump: red_zone and poison ("intact",
+    "overwritten", "unchecked", "unreadable"), damage (the first
+    overwritten part: "left red zone", "poison", "end poison", "right
+    red zone", "padding"; None if intact), damage_addr, found and
+    expected (byte values), damaged_bytes.
     """
 
-    __slots__ = ("kind", "cache", "cache_addr", "start", "offset", "size", "state", "note")
+    __slots__ = ("kind", "cache", "cache_addr", "start", "offset", "size", "state", "note",
+                 "slub_debug")
 
     def __init__(self, d):
         for k in self.__slots__:
