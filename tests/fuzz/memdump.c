@@ -9,19 +9,15 @@
 
 #define HEAD_MAX 16384
 #define MAX_PATCHES 64
-#define MAX_LOADS 16
-
-struct patch {
-	uint64_t off;
-	size_t len;
-	const uint8_t *bytes;
-};
+#define MAX_LOADS 64
 
 struct memdump {
 	const uint8_t *base;
 	size_t base_len;
-	struct patch patches[MAX_PATCHES];
+	struct memdump_patch patches[MAX_PATCHES];
 	size_t npatches;
+	void (*on_read)(void *ctx, uint64_t off, size_t len);
+	void *ctx;
 	uint8_t head[HEAD_MAX];		/* patched copy of the file's start */
 	size_t head_len;
 	uint64_t loads[MAX_LOADS][4];	/* vaddr, paddr, offset, filesz */
@@ -55,7 +51,7 @@ copy_patched(const struct memdump *md, uint64_t off, uint8_t *out, size_t len)
 {
 	memcpy(out, md->base + off, len);
 	for (size_t i = 0; i < md->npatches; i++) {
-		const struct patch *p = &md->patches[i];
+		const struct memdump_patch *p = &md->patches[i];
 		for (size_t k = 0; k < p->len; k++)
 			if (p->off + k >= off && p->off + k < off + len)
 				out[p->off + k - off] = p->bytes[k];
@@ -83,6 +79,8 @@ md_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
 		if (at > md->base_len || len > md->base_len - at)
 			continue;
 		copy_patched(md, at, buf, len);
+		if (md->on_read)
+			md->on_read(md->ctx, at, len);
 		return NULL;
 	}
 	return fault(addr);
@@ -168,28 +166,46 @@ parse_headers(struct memdump *md)
 }
 
 struct vmmap_error *
-memdump_source(const uint8_t *base, size_t base_len, const uint8_t *data,
-	       size_t size, struct vmmap_source **ret)
+memdump_source_patched(const uint8_t *base, size_t base_len, const struct memdump_patch *patches,
+		       size_t n, void (*on_read)(void *ctx, uint64_t off, size_t len), void *ctx,
+		       struct vmmap_source **ret)
 {
 	struct memdump *md = calloc(1, sizeof(*md));
 	md->base = base;
 	md->base_len = base_len;
-	while (size >= 4 && md->npatches < MAX_PATCHES) {
+	for (size_t i = 0; i < n && md->npatches < MAX_PATCHES; i++) {
+		struct memdump_patch p = patches[i];
+		if (p.off >= base_len)
+			continue;
+		if (p.len > base_len - p.off)
+			p.len = base_len - p.off;
+		md->patches[md->npatches++] = p;
+	}
+	md->on_read = on_read;
+	md->ctx = ctx;
+	md->head_len = base_len < HEAD_MAX ? base_len : HEAD_MAX;
+	copy_patched(md, 0, md->head, md->head_len);
+	elf_version(EV_CURRENT);
+	parse_headers(md);
+	return vmmap_source_create(&md_ops, md, ret);
+}
+
+struct vmmap_error *
+memdump_source(const uint8_t *base, size_t base_len, const uint8_t *data,
+	       size_t size, struct vmmap_source **ret)
+{
+	struct memdump_patch patches[MAX_PATCHES];
+	size_t n = 0;
+	while (size >= 4 && n < MAX_PATCHES) {
 		size_t len = data[0] % 32 + 1;
 		uint64_t off = (data[1] | data[2] << 8 | (uint64_t)data[3] << 16) % base_len;
 		data += 4;
 		size -= 4;
 		if (len > size)
 			len = size;
-		if (off + len > base_len)
-			len = base_len - off;
-		md->patches[md->npatches++] = (struct patch){ off, len, data };
+		patches[n++] = (struct memdump_patch){ off, len, data };
 		data += len;
 		size -= len;
 	}
-	md->head_len = base_len < HEAD_MAX ? base_len : HEAD_MAX;
-	copy_patched(md, 0, md->head, md->head_len);
-	elf_version(EV_CURRENT);
-	parse_headers(md);
-	return vmmap_source_create(&md_ops, md, ret);
+	return memdump_source_patched(base, base_len, patches, n, NULL, NULL, ret);
 }

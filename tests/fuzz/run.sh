@@ -35,6 +35,13 @@ objs="$out/obj/memdump.o $core"
 # The seed dump every map-building harness patches.
 "$out/build/fixtures/mkdump" "$top/tests/fuzz/compact.spec" "$out/compact.elf" || fail "making the seed dump"
 export VMMAP_FUZZ_DUMP="$out/compact.elf"
+# fuzz_walk's seed: a real dump with BTF (the Debian 6.1 fixture), and
+# the guest's module addresses to ask about besides what it finds itself
+fixture="$top/fixtures/real/deb6.1-l4-kaslr"
+[ -s "$out/real-deb6.1.elf" ] || xz -dc "$fixture/dump.elf.xz" >"$out/real-deb6.1.elf" ||
+	fail "unpacking the real seed dump"
+grep -o '0xff[0-9a-f]*' "$fixture/guest/modules.txt" >"$out/walk-addrs.txt"
+export VMMAP_FUZZ_REAL_DUMP="$out/real-deb6.1.elf" VMMAP_FUZZ_ADDRS="$out/walk-addrs.txt"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1
 # libkdumpfile 0.5.1's own leak on a corrupt dump (tests/lsan.supp)
@@ -42,7 +49,7 @@ export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 
 n=0
 results=""
-for h in vmcoreinfo kallsyms map address annotate open btf; do
+for h in vmcoreinfo kallsyms map address annotate open btf walk; do
 	n=$((n + 1))
 	bin="$out/fuzz_$h"
 	if ! $CLANG $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/fuzz_$h.c" $objs $libs -o "$bin" 2>"$out/$h.build.log"; then
