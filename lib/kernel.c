@@ -15,6 +15,7 @@
 #include "error.h"
 #include "kallsyms.h"
 #include "kernel.h"
+#include "tlb.h"
 #include "vmcoreinfo_scan.h"
 
 
@@ -68,6 +69,24 @@ kernel_mapping(struct kernel *k, uint64_t vaddr, struct x86_64_mapping *out)
 	return k->have_pt && x86_64_pt_lookup(&k->pt, (int)k->levels.value, vaddr, out);
 }
 
+struct vmmap_error *
+kernel_translate_mapped(struct kernel *k, uint64_t vaddr, uint64_t *paddr, struct x86_64_mapping *m,
+			bool *have_mapping)
+{
+	if (k->tlb && tlb_lookup(k->tlb, vaddr, m)) {
+		*paddr = m->paddr;
+		*have_mapping = true;
+		return NULL;
+	}
+	struct vmmap_error *err = kernel_translate(k, vaddr, paddr);
+	if (err)
+		return err;
+	*have_mapping = kernel_mapping(k, vaddr, m) && m->paddr == *paddr;
+	if (*have_mapping && k->tlb)
+		tlb_insert(k->tlb, vaddr, m);
+	return NULL;
+}
+
 uint64_t
 kernel_unmapped_span(struct kernel *k, uint64_t vaddr)
 {
@@ -110,7 +129,9 @@ kernel_read(struct kernel *k, uint64_t vaddr, void *buf, size_t len)
 		if (n > len)
 			n = len;
 		uint64_t pa;
-		struct vmmap_error *err = kernel_translate(k, vaddr, &pa);
+		struct x86_64_mapping m;
+		bool have_mapping;
+		struct vmmap_error *err = kernel_translate_mapped(k, vaddr, &pa, &m, &have_mapping);
 		if (!err)
 			err = source_read_phys(k->src, pa, out, n);
 		if (err)
@@ -706,6 +727,7 @@ kernel_open(struct vmmap_source *src, const char *symbols_path, struct kernel **
 	}
 	symtab_init(&k->syms, VMMAP_FROM_NONE);
 	pthread_mutex_init(&k->syms_lock, NULL);
+	k->tlb = tlb_new();	/* without it, every address is walked */
 	for (size_t i = 0; i < src->notes.n; i++)	/* the source's first */
 		kernel_note(k, "%s", src->notes.v[i]);
 	struct vmmap_error *err = set_up(k, symbols_path);
@@ -723,6 +745,7 @@ kernel_destroy(struct kernel *k)
 	if (!k)
 		return;
 	pgwalk_destroy(k->pgwalk);
+	tlb_destroy(k->tlb);
 	vmcoreinfo_destroy(k->vi);
 	free(k->vmcoreinfo_text);
 	symtab_fini(&k->syms);

@@ -28,6 +28,7 @@
 #include "vmlinux.h"
 
 struct pgwalk;
+struct tlb;
 
 struct kernel {
 	struct vmmap_source *src;	/* borrowed */
@@ -43,6 +44,7 @@ struct kernel {
 	struct x86_64_page_tables pt;	/* init_top_pgt, if have_pt */
 	bool have_pt;
 	struct pgwalk *pgwalk;		/* for sources without a page_walk op */
+	struct tlb *tlb;		/* kernel_translate_mapped()'s, or NULL */
 	bool vmcoreinfo_from_memory;	/* no note: found by vmcoreinfo_scan() */
 	/* The symbol table, built on first need (kernel_symbols()): a
 	 * map's facts read a few variables, found in the dump's kallsyms
@@ -86,6 +88,10 @@ struct vmmap_error *kernel_translate(struct kernel *k, uint64_t vaddr, uint64_t 
 /* How vaddr is mapped (page size, access), by vmmap's own walk of the
  * kernel page tables; false if unmapped or the tables are unknown. */
 bool kernel_mapping(struct kernel *k, uint64_t vaddr, struct x86_64_mapping *out);
+/* kernel_translate(), and kernel_mapping() too (*have_mapping) where
+ * vmmap's own walk agrees with it: both remembered by leaf page. */
+struct vmmap_error *kernel_translate_mapped(struct kernel *k, uint64_t vaddr, uint64_t *paddr,
+					    struct x86_64_mapping *m, bool *have_mapping);
 /* The span of the unmapped hole vaddr is in (x86_64_pt_hole), or 0. */
 uint64_t kernel_unmapped_span(struct kernel *k, uint64_t vaddr);
 /* Is vaddr mapped in the kernel page tables? */

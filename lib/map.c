@@ -275,13 +275,14 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 	bool linear = r->kind == VMMAP_REGION_DIRECT_MAP && r->exact;
 	uint64_t pa = 0;
 	if (kernel_can_translate(map->kr)) {
-		struct vmmap_error *err = kernel_translate(map->kr, a->address, &pa);
+		struct x86_64_mapping m;
+		bool have_mapping;
+		struct vmmap_error *err = kernel_translate_mapped(map->kr, a->address, &pa, &m, &have_mapping);
 		a->mapped = !err;
 		vmmap_error_destroy(err);
 		if (err)
 			return;	/* e.g. the direct map past the end of RAM */
-		struct x86_64_mapping m;
-		if (kernel_mapping(map->kr, a->address, &m) && m.paddr == pa) {
+		if (have_mapping) {
 			a->page_size = m.page_size;
 			a->access = (m.rw ? VMMAP_ACCESS_RW : 0) | (m.nx ? VMMAP_ACCESS_NX : 0) |
 				    (m.global ? VMMAP_ACCESS_GLOBAL : 0);
@@ -299,10 +300,7 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 	}
 	a->have_phys = true;
 	a->pfn = a->phys / X86_64_PAGE_SIZE;
-	uint8_t byte;
-	struct vmmap_error *err = source_read_phys(map->kr->src, a->phys, &byte, 1);
-	a->in_dump = !err;
-	vmmap_error_destroy(err);
+	a->in_dump = source_holds(map->kr->src, a->phys);
 }
 
 /* Under page_lock: the dump's types, read on first use. */

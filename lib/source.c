@@ -61,6 +61,23 @@ source_read_phys(struct vmmap_source *src, uint64_t addr, void *buf,
 	return err;
 }
 
+bool
+source_holds(struct vmmap_source *src, uint64_t addr)
+{
+	int held = -1;
+	if (src->holds_page) {
+		pthread_mutex_lock(&src->lock);
+		held = src->holds_page(src->arg, addr);
+		pthread_mutex_unlock(&src->lock);
+	}
+	if (held >= 0)
+		return held;
+	uint8_t byte;
+	struct vmmap_error *err = source_read_phys(src, addr, &byte, 1);
+	vmmap_error_destroy(err);
+	return !err;
+}
+
 struct vmmap_error *
 source_read_u64_phys(struct vmmap_source *src, uint64_t addr, uint64_t *ret)
 {

@@ -6,6 +6,7 @@
 #define VMMAP_SOURCE_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <vmmap/vmmap.h>
 
 #include "notes.h"
@@ -15,6 +16,10 @@ struct vmmap_source {
 	void *arg;
 	pthread_mutex_t lock;
 	struct notes notes;	/* what opening it found (a truncated file) */
+	/* Internal sources only (the dump file's): does the dump hold the
+	 * page at addr, from its own layout, without reading it? 1 yes, 0
+	 * no, -1 cannot say. NULL: cannot say. */
+	int (*holds_page)(void *arg, uint64_t addr);
 };
 
 struct vmmap_error *source_read_phys(struct vmmap_source *src, uint64_t addr,
@@ -31,6 +36,10 @@ struct vmmap_error *source_load_segments(struct vmmap_source *src,
 					 uint64_t (**segs)[3], size_t *n);
 struct vmmap_error *source_present_range(struct vmmap_source *src, uint64_t addr,
 					 uint64_t *start, uint64_t *end);
+/* Does the dump hold the page at addr? As a read of a byte there
+ * would say, from the dump's layout where the source knows it (ELF
+ * segments, a compressed kdump's bitmap), else by that read. */
+bool source_holds(struct vmmap_source *src, uint64_t addr);
 /* A new source on a clone of src's handle (NULL op: NOT_FOUND). */
 struct vmmap_error *source_clone(struct vmmap_source *src, struct vmmap_source **ret);
 

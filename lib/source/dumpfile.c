@@ -259,6 +259,27 @@ dumpfile_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
 				 (unsigned long long)addr, kdump_get_err(df->kctx));
 }
 
+/* Does the file hold the page at addr? An ELF dump's segments, a
+ * compressed kdump's bitmap say exactly what dumpfile_read_phys()
+ * would find; another format: -1, unknown. */
+static int
+dumpfile_holds_page(void *arg, uint64_t addr)
+{
+	struct dumpfile *df = arg;
+	if (dumpcheck_missing(&df->check, addr, 1))
+		return 0;
+	if (df->held)
+		return !elf_not_held(df, addr, 1);
+	if (!df->diskdump)
+		return -1;
+	kdump_attr_t attr;
+	if (kdump_get_attr(df->kctx, KDUMP_ATTR_FILE_PAGEMAP, &attr) != KDUMP_OK ||
+	    attr.type != KDUMP_BITMAP)
+		return -1;
+	kdump_addr_t page = addr / DUMP_PAGE_SIZE, set = page;
+	return kdump_bmp_find_set(attr.val.bitmap, &set) == KDUMP_OK && set == page;
+}
+
 /* Runs of present pages from libkdumpfile's file.pagemap bitmap (one
  * bit per page held in the file: ELF segments, or the kdump bitmap
  * after makedumpfile's filtering). */
@@ -686,6 +707,7 @@ vmmap_source_open_dump(const char *path, struct vmmap_source **ret)
 	err = vmmap_source_create(&dumpfile_ops, df, ret);
 	if (err)
 		goto fail;
+	(*ret)->holds_page = dumpfile_holds_page;
 	notes_move(&(*ret)->notes, &df->check.notes);
 	return NULL;
 fail:
