@@ -581,8 +581,15 @@ vmmap_map_struct(struct vmmap_map *map, const char *name, const struct vmmap_str
 			 map->kr->symbols_path ? "" : " (give a vmlinux with DWARF)");
 	else if (!map->structs && !(map->structs = structs_new()))
 		nomem = true;
-	else
+	else {
+		if (!map->module_types_tried) {
+			/* the loaded modules' own types too, for a layout
+			 * only: the walkers need the kernel's alone */
+			map->module_types_tried = true;
+			types_add_module_btf(map->types, map->kr);
+		}
 		s = structs_get(map->structs, map->types, name, why, sizeof(why));
+	}
 	pthread_mutex_unlock(&map->page_lock);
 	if (nomem)
 		return &vmmap_enomem;

@@ -41,6 +41,7 @@ struct vmmap_map {
 	/* Object identification, set up on first use under page_lock too:
 	 * the dump's BTF and the slab walker over it, or why not. */
 	bool ident_tried;
+	bool module_types_tried;	/* the modules' BTF added to types */
 	struct kernel_types *types;
 	struct slab_reader *slabs;
 	bool modsyms_ready;		/* modsyms read (or not there): atomic */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -26,6 +27,10 @@
 
 struct kernel_types {
 	struct btf *btf;		/* one of the two */
+	/* the modules' BTF (CONFIG_DEBUG_INFO_BTF_MODULES), split BTF on
+	 * btf: types of module i have keys (i + 1) << 32 | id */
+	struct btf **mods;
+	size_t nmods;
 	Dwarf *dw;
 	int fd;
 	/* structures found in the DWARF, by name */
@@ -123,6 +128,90 @@ types_from_btf_data(const void *data, size_t len, char *why, size_t why_len)
 	return t;
 }
 
+/* The modules' BTF, as the kernel keeps it (kernel/bpf/btf.c): the
+ * list btf_modules of struct btf_module, each with its struct btf,
+ * whose data is a copy of the module's .BTF section, split BTF on the
+ * kernel's (5.11+, CONFIG_DEBUG_INFO_BTF_MODULES). Each is parsed by
+ * libbpf as split BTF on the kernel's; a module whose BTF cannot be
+ * read or parsed is left out. Returns how many were added. */
+#define MAX_MODULES 4096
+#define MAX_MODULE_BTF (16u << 20)
+
+/* Split BTF on base from a blob in memory: btf__new_split() (libbpf
+ * 1.3+), or before it btf__parse_raw_split() from the blob written to
+ * an anonymous file. NULL if libbpf refuses it. */
+static struct btf *
+new_split_btf(const void *data, uint32_t size, struct btf *base)
+{
+#ifdef HAVE_BTF__NEW_SPLIT
+	struct btf *btf = btf__new_split(data, size, base);
+#else
+	struct btf *btf = NULL;
+	int fd = memfd_create("vmmap-module-btf", MFD_CLOEXEC);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (fd >= 0 && write(fd, data, size) == (ssize_t)size)
+		btf = btf__parse_raw_split(path, base);
+	if (fd >= 0)
+		close(fd);
+#endif
+	return libbpf_get_error(btf) ? NULL : btf;
+}
+
+static bool
+add_module_btf(struct kernel_types *t, struct kernel *k, uint64_t btf_addr, uint64_t off_data,
+	       uint64_t off_size)
+{
+	uint64_t data;
+	uint32_t size;
+	struct vmmap_error *err = kernel_read(k, btf_addr + off_data, &data, sizeof(data));
+	if (!err)
+		err = kernel_read(k, btf_addr + off_size, &size, sizeof(size));
+	if (err || size == 0 || size > MAX_MODULE_BTF) {
+		vmmap_error_destroy(err);
+		return false;
+	}
+	void *copy = malloc(size);
+	struct btf **mods = realloc(t->mods, (t->nmods + 1) * sizeof(*mods));
+	if (mods)
+		t->mods = mods;
+	if (!copy || !mods || (err = kernel_read(k, data, copy, size)) || !btf_header_sane(copy, size)) {
+		vmmap_error_destroy(err);
+		free(copy);
+		return false;
+	}
+	struct btf *btf = new_split_btf(copy, size, t->btf);
+	free(copy);
+	if (!btf)
+		return false;
+	t->mods[t->nmods++] = btf;
+	return true;
+}
+
+size_t
+types_add_module_btf(struct kernel_types *t, struct kernel *k)
+{
+	uint64_t head, off_btf, off_data, off_size, pos;
+	if (!t->btf || !kernel_symbol(k, "btf_modules", &head) ||
+	    !types_member(t, "btf_module", "btf", &off_btf, NULL) ||
+	    !types_member(t, "btf", "data", &off_data, NULL) ||
+	    !types_member(t, "btf", "data_size", &off_size, NULL) ||
+	    !kernel_read_u64(k, head, &pos))
+		return 0;
+	size_t added = 0;
+	/* struct btf_module starts with its list_head */
+	for (unsigned steps = 0; pos != head && steps < MAX_MODULES; steps++) {
+		uint64_t btf;
+		if (!kernel_read_u64(k, pos + off_btf, &btf))
+			break;
+		if (btf && add_module_btf(t, k, btf, off_data, off_size))
+			added++;
+		if (!kernel_read_u64(k, pos, &pos))
+			break;
+	}
+	return added;
+}
+
 struct kernel_types *
 types_from_dwarf(const char *path, char *why, size_t why_len)
 {
@@ -160,6 +249,9 @@ types_destroy(struct kernel_types *t)
 {
 	if (!t)
 		return;
+	for (size_t i = 0; i < t->nmods; i++)
+		btf__free(t->mods[i]);	/* before their base */
+	free(t->mods);
 	btf__free(t->btf);
 	if (t->dw)
 		dwarf_end(t->dw);
@@ -480,8 +572,30 @@ btf_size_of(const struct btf *btf, uint32_t id)
 	return sz > 0 ? (uint64_t)sz : 0;
 }
 
+/* The key of BTF type id in the kernel's BTF (tag 0) or in module
+ * tag - 1's, whose own types' ids start at base_count. */
+static uint64_t
+type_key(uint32_t tag, uint32_t base_count, uint32_t id)
+{
+	return tag && id >= base_count ? (uint64_t)tag << 32 | id : id;
+}
+
+/* Which BTF a key's type is in, and its id there: false if none. */
+static bool
+key_btf(const struct kernel_types *t, uint64_t key, const struct btf **btf, uint32_t *tag,
+	uint32_t *id)
+{
+	*tag = (uint32_t)(key >> 32);
+	*id = (uint32_t)key;
+	if (*tag > t->nmods)
+		return false;
+	*btf = *tag ? t->mods[*tag - 1] : t->btf;
+	return *id && *id < btf__type_cnt(*btf);
+}
+
 static void
-btf_describe(const struct btf *btf, uint32_t type_id, struct type_member *m)
+btf_describe(const struct btf *btf, uint32_t tag, uint32_t base_count, uint32_t type_id,
+	     struct type_member *m)
 {
 	uint32_t id;
 	const struct btf_type *bt = btf_skip_mods(btf, type_id, &id);
@@ -489,7 +603,7 @@ btf_describe(const struct btf *btf, uint32_t type_id, struct type_member *m)
 	m->kind = bt ? btf_kind_of(bt) : VMMAP_TYPE_OTHER;
 	if (m->kind == VMMAP_TYPE_STRUCT || m->kind == VMMAP_TYPE_UNION) {
 		m->type_name = btf_tag(btf, bt);
-		m->type_key = id;
+		m->type_key = type_key(tag, base_count, id);
 	} else if (m->kind == VMMAP_TYPE_POINTER) {
 		uint32_t to;
 		m->type_name = btf_tag(btf, btf_skip_mods(btf, bt->type, &to));
@@ -502,7 +616,7 @@ btf_describe(const struct btf *btf, uint32_t type_id, struct type_member *m)
 		m->element_kind = et ? btf_kind_of(et) : VMMAP_TYPE_OTHER;
 		if (m->element_kind == VMMAP_TYPE_STRUCT || m->element_kind == VMMAP_TYPE_UNION) {
 			m->type_name = btf_tag(btf, et);
-			m->type_key = eid;
+			m->type_key = type_key(tag, base_count, eid);
 		} else if (m->element_kind == VMMAP_TYPE_POINTER) {
 			uint32_t to;
 			m->type_name = btf_tag(btf, btf_skip_mods(btf, et->type, &to));
@@ -511,8 +625,8 @@ btf_describe(const struct btf *btf, uint32_t type_id, struct type_member *m)
 }
 
 static void
-btf_list_members(const struct btf *btf, const struct btf_type *st, uint64_t base, int depth,
-	    struct member_list *l)
+btf_list_members(const struct btf *btf, uint32_t tag, uint32_t base_count, const struct btf_type *st,
+		 uint64_t base, int depth, struct member_list *l)
 {
 	if (depth > MAX_NESTING)
 		return;
@@ -528,11 +642,11 @@ btf_list_members(const struct btf *btf, const struct btf_type *st, uint64_t base
 			uint32_t id;
 			const struct btf_type *inner = btf_skip_mods(btf, bm->type, &id);
 			if (inner && (btf_is_struct(inner) || btf_is_union(inner)))
-				btf_list_members(btf, inner, base + bits / 8, depth + 1, l);
+				btf_list_members(btf, tag, base_count, inner, base + bits / 8, depth + 1, l);
 			continue;
 		}
 		struct type_member m = { .name = name, .offset = base + bits / 8 };
-		btf_describe(btf, bm->type, &m);
+		btf_describe(btf, tag, base_count, bm->type, &m);
 		member_add(l, &m);
 	}
 }
@@ -558,10 +672,21 @@ types_find_aggregate(const struct kernel_types *t, const char *name, uint64_t *k
 		return true;
 	}
 	id = btf__find_by_name_kind(t->btf, name, BTF_KIND_UNION);
-	if (id <= 0)
-		return false;
-	*key = (uint64_t)id;
-	return true;
+	if (id > 0) {
+		*key = (uint64_t)id;
+		return true;
+	}
+	/* a module's own structure (a module's split BTF finds the
+	 * kernel's too: not there, as seen above) */
+	uint32_t base_count = btf__type_cnt(t->btf);
+	for (size_t i = 0; i < t->nmods; i++) {
+		if ((id = btf__find_by_name_kind(t->mods[i], name, BTF_KIND_STRUCT)) <= 0 &&
+		    (id = btf__find_by_name_kind(t->mods[i], name, BTF_KIND_UNION)) <= 0)
+			continue;
+		*key = type_key((uint32_t)i + 1, base_count, (uint32_t)id);
+		return true;
+	}
+	return false;
 }
 
 bool
@@ -573,14 +698,15 @@ types_aggregate(const struct kernel_types *t, uint64_t key, const char **name, b
 	if (t->dw) {
 		ok = dwarf_aggregate(t, key, name, is_union, size, &l);
 	} else {
-		const struct btf_type *st = key && key < btf__type_cnt(t->btf)
-						    ? btf__type_by_id(t->btf, (uint32_t)key) : NULL;
+		const struct btf *btf;
+		uint32_t tag, id;
+		const struct btf_type *st = key_btf(t, key, &btf, &tag, &id) ? btf__type_by_id(btf, id) : NULL;
 		ok = st && (btf_is_struct(st) || btf_is_union(st));
 		if (ok) {
-			*name = btf_tag(t->btf, st);
+			*name = btf_tag(btf, st);
 			*is_union = btf_is_union(st);
 			*size = st->size;
-			btf_list_members(t->btf, st, 0, 0, &l);
+			btf_list_members(btf, tag, btf__type_cnt(t->btf), st, 0, 0, &l);
 		}
 	}
 	if (!ok || l.failed) {

@@ -22,6 +22,10 @@ struct kernel_types;
 /* The dump's BTF, or NULL with the reason in why (no BTF symbols, a
  * blob that is unreadable or that libbpf refuses). */
 struct kernel_types *types_from_btf(struct kernel *k, char *why, size_t why_len);
+/* Add the BTF the kernel keeps of its loaded modules (split BTF on
+ * t's): their own structures are then found by types_find_aggregate().
+ * Returns how many modules' BTF were added. */
+size_t types_add_module_btf(struct kernel_types *t, struct kernel *k);
 /* A BTF blob already in memory (the dump's, or a fuzzer's). */
 struct kernel_types *types_from_btf_data(const void *data, size_t len, char *why, size_t why_len);
 /* The DWARF of the vmlinux at path, or NULL with the reason. */

@@ -569,7 +569,9 @@ struct vmmap_member {
 
 /* The layout of struct name (or, if there is no such struct, union
  * name), built once and kept by the map, with the layouts of the
- * structures and unions it embeds. VMMAP_ERROR_NOT_FOUND with the
+ * structures and unions it embeds: the kernel's, else one a loaded
+ * module defines (the module BTF the kernel keeps, 5.11+).
+ * VMMAP_ERROR_NOT_FOUND with the
  * reason when the dump has no type information (no BTF, and no vmlinux
  * with DWARF given) or no such type. Thread-safe. */
 struct vmmap_error *vmmap_map_struct(struct vmmap_map *map, const char *name,

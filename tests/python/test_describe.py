@@ -18,6 +18,7 @@ stack, every pointer back into the task must land on one of its members.
 without the vmlinux, the DWARF with it, and (with drgn) the very pointers
 drgn's own describe() finds.
 """
+import json
 import os
 import sys
 
@@ -104,9 +105,35 @@ def member_offsets(s, base=0, depth=0, out=None):
     return out
 
 
+def check_module_types(m, fixture, label):
+    """Structures defined by the guest's loaded modules, from the module
+    BTF the kernel keeps (btf_modules), against their DWARF in the
+    distribution's debug package (fixtures/real/module-types.py)."""
+    path = os.path.join(fixture, "module-types.json")
+    if not os.path.exists(path):
+        return
+    truth = json.load(open(path))["modules"]
+    for mod, structs in sorted(truth.items()):
+        for name, want in sorted(structs.items()):
+            try:
+                s = m.struct(name)
+            except vmmap.Error as e:
+                check(False, "%s: Map.struct(%r) of module %s: %s" % (label, name, mod, e))
+                continue
+            got = {mem.name: mem.offset for mem in s.members}
+            bad = sorted(k for k, off in want["members"].items() if got.get(k) != off)
+            check(s.size == want["size"] and not bad and len(want["members"]) > 3,
+                  "%s: Map.struct(%r), defined by module %s, from its BTF in the dump: size %d "
+                  "(DWARF %d), %d members at DWARF's offsets%s"
+                  % (label, name, mod, s.size, want["size"], len(want["members"]) - len(bad),
+                     (", not " + ", ".join("%s %s/%s" % (k, got.get(k), want["members"][k])
+                                           for k in bad)) if bad else ""))
+
+
 def check_guest(dump, guest, label):
     truth = guest_tasks(guest)
     m = vmmap.open(dump)
+    check_module_types(m, os.path.dirname(os.path.abspath(guest)), label)
     s = m.struct("task_struct")
     check(s.source == "btf" and s.kind == "struct" and "real_parent" in s and
           s["real_parent"].kind == "pointer" and s["real_parent"].type_name == "task_struct" and
