@@ -16,6 +16,7 @@
 #include "map.h"
 #include "page.h"
 #include "modsyms.h"
+#include "kfence.h"
 #include "slab.h"
 #include "structs.h"
 #include "tasks.h"
@@ -52,6 +53,7 @@ vmmap_map_destroy(struct vmmap_map *map)
 {
 	if (!map)
 		return;
+	kfence_reader_destroy(map->kfence);
 	slab_reader_destroy(map->slabs);
 	modsyms_destroy(map->modsyms);
 	vmalloc_reader_destroy(map->vmallocs);
@@ -321,6 +323,9 @@ kernel_types(struct vmmap_map *map)
 		if (map->types)
 			map->slabs = slab_reader_new(map->kr, map->types, map->k.page_offset_base.value,
 						     map->ident_why, sizeof(map->ident_why));
+		if (map->types)
+			map->kfence = kfence_reader_new(map->kr, map->types, map->slabs,
+							map->k.page_offset_base.value);
 		if (map->types)
 			map->vmallocs = vmalloc_reader_new(map->kr, map->types, map->vmalloc_why,
 							   sizeof(map->vmalloc_why));
@@ -744,20 +749,52 @@ annotate_vmalloc(struct vmmap_map *map, struct vmmap_annotation *a)
 	}
 }
 
-/* The slab object an address in a slab page is in. */
+/* Could the direct-map address addr be in the KFENCE pool? Past its
+ * start and within the largest pool (CONFIG_KFENCE_NUM_OBJECTS at most
+ * 65535: 2 + 2 * 65535 pages), without the BTF that kfence.c needs. */
+static bool
+kfence_candidate(struct vmmap_map *map, uint64_t addr)
+{
+	if (!__atomic_load_n(&map->kfence_pool_read, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&map->page_lock);
+		if (!map->kfence_pool_read) {
+			uint64_t pool;
+			map->kfence_pool = kernel_read_variable(map->kr, "__kfence_pool", &pool) ? pool : 0;
+			__atomic_store_n(&map->kfence_pool_read, true, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&map->page_lock);
+	}
+	uint64_t pool = map->kfence_pool;
+	return pool && addr >= pool && addr - pool < (2 + 2 * 65535ULL) * X86_64_PAGE_SIZE;
+}
+
+/* The slab object an address in a slab page is in, or KFENCE's. */
 static void
 annotate_object(struct vmmap_map *map, struct vmmap_annotation *a)
 {
 	const struct vmmap_page *p = &a->page;
-	if (!a->have_page || a->in_struct_page || p->status != VMMAP_PAGE_OK ||
-	    p->type != VMMAP_PAGE_TYPE_SLAB)
+	if (!a->have_page || a->in_struct_page || p->status != VMMAP_PAGE_OK)
 		return;
 	bool compound = p->compound != VMMAP_PAGE_SINGLE;
 	uint64_t head = p->compound == VMMAP_PAGE_TAIL ? p->head_pfn : p->pfn;
 	uint64_t in_direct_map = map->k.page_offset_base.value + p->pfn * X86_64_PAGE_SIZE +
 				 (a->address & (X86_64_PAGE_SIZE - 1));
+	bool kfence = kfence_candidate(map, in_direct_map);
+	if (p->type != VMMAP_PAGE_TYPE_SLAB && !kfence)
+		return;
 	pthread_mutex_lock(&map->page_lock);
 	struct slab_reader *r = slab_reader(map);
+	if (kfence && map->kfence && kfence_identify(map->kfence, in_direct_map, &a->object)) {
+		/* asked first: its guard pages are no slab pages, and SLUB's
+		 * layout does not hold in its object pages */
+		a->kfence = a->have_object = true;
+		pthread_mutex_unlock(&map->page_lock);
+		return;
+	}
+	if (p->type != VMMAP_PAGE_TYPE_SLAB) {
+		pthread_mutex_unlock(&map->page_lock);
+		return;
+	}
 	if (r) {
 		uint64_t start, end, size;
 		page_decoder_struct_range(map->pages, &start, &end, &size);
@@ -782,7 +819,7 @@ annotate(struct vmmap_map *map, uint64_t addr, unsigned flags, struct vmmap_anno
 	a->mapped = -1;
 	a->in_dump = -1;
 	a->have_object = a->have_vmalloc = a->have_task = a->have_cpu_stack = false;
-	a->have_slab_check = false;
+	a->have_slab_check = a->kfence = false;
 	a->module_symbol = NULL;
 	a->module_symbol_offset = 0;
 	a->region = vmmap_map_find(map, addr);

@@ -44,6 +44,11 @@ struct vmmap_map {
 	bool module_types_tried;	/* the modules' BTF added to types */
 	struct kernel_types *types;
 	struct slab_reader *slabs;
+	struct kfence_reader *kfence;	/* NULL: no KFENCE pool in use */
+	/* __kfence_pool's value, read once without the BTF (0: none; the
+	 * flag atomic): only addresses past it may be KFENCE's */
+	uint64_t kfence_pool;
+	bool kfence_pool_read;
 	bool modsyms_ready;		/* modsyms read (or not there): atomic */
 	struct module_symbols *modsyms;
 	struct vmalloc_reader *vmallocs;

@@ -542,6 +542,10 @@ static void
 print_object_text(const struct vmmap_object *o, FILE *f)
 {
 	fprintf(f, "%18s", "");
+	if (!o->cache && o->state == VMMAP_OBJECT_PADDING && o->note) {
+		fprintf(f, "%s\n", o->note);	/* a KFENCE guard page */
+		return;
+	}
 	if (!o->cache) {
 		fprintf(f, "slab object: unknown (%s)\n", o->note ? o->note : "?");
 		return;
@@ -578,6 +582,8 @@ print_object_json(const struct vmmap_annotation *a, FILE *f)
 	}
 	if (a->have_slab_check)
 		print_slab_check_json(&a->slab_check, f);
+	if (a->kfence)
+		fprintf(f, ",\"kfence\":true");
 	fprintf(f, "},");
 }
 

@@ -320,6 +320,17 @@ cache_at(struct slab_reader *r, uint64_t addr)
 	return copy;
 }
 
+bool
+slab_cache_info(struct slab_reader *r, uint64_t cache_addr, const char **name, uint64_t *object_size)
+{
+	const struct cache *c = cache_at(r, cache_addr);
+	if (!c)
+		return false;
+	*name = c->name;
+	*object_size = c->object_size;
+	return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Freelists */
 

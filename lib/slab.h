@@ -30,6 +30,11 @@ void slab_reader_destroy(struct slab_reader *r);
 bool slab_identify(struct slab_reader *r, uint64_t addr, uint64_t head_pfn, uint64_t slab_addr,
 		   int order, struct vmmap_object *out, struct vmmap_slab_check *check);
 
+/* The name (kept by r) and object_size of the kmem_cache at cache_addr;
+ * false if it is unreadable or makes no sense. */
+bool slab_cache_info(struct slab_reader *r, uint64_t cache_addr, const char **name,
+		     uint64_t *object_size);
+
 /* Every slab counted by cache: a census like /proc/slabinfo. */
 /* A free object [start, end) of caches[cache]. */
 struct slab_free_object {

@@ -656,6 +656,10 @@ struct vmmap_annotation {
 	 * VMMAP_ANNOTATE_NO_PAGE). */
 	bool have_slab_check;
 	struct vmmap_slab_check slab_check;
+	/* The object (have_object) is one of KFENCE's (mm/kfence), or the
+	 * address is in a guard page of its pool (object state padding):
+	 * start, size and state come from the kernel's record of it. */
+	bool kfence;
 };
 #define VMMAP_ANNOTATION_INIT .size = sizeof(struct vmmap_annotation)
 #define VMMAP_ACCESS_RW 0x1		/* writable */

@@ -622,7 +622,8 @@ lookup_of(MapObject *self, PyObject *arg)
 			Py_DECREF(d);
 			return NULL;
 		}
-		if (a.have_slab_check && !set_slab_check(PyDict_GetItemString(d, "object"), &a.slab_check)) {
+		if ((a.have_slab_check && !set_slab_check(PyDict_GetItemString(d, "object"), &a.slab_check)) ||
+		    (a.kfence && !set_item(PyDict_GetItemString(d, "object"), "kfence", PyBool_FromLong(1)))) {
 			Py_DECREF(d);
 			return NULL;
 		}

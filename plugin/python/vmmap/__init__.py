@@ -143,19 +143,24 @@ class Object:
     "overwritten", "unchecked", "unreadable"), damage (the first
     overwritten part: "left red zone", "poison", "end poison", "right
     red zone", "padding"; None if intact), damage_addr, found and
-    expected (byte values), damaged_bytes.
+    expected (byte values), damaged_bytes. kfence: True for one of
+    KFENCE's objects or a guard page of its pool (mm/kfence), whose
+    start, size and state are the kernel's own record of it.
     """
 
     __slots__ = ("kind", "cache", "cache_addr", "start", "offset", "size", "state", "note",
-                 "slub_debug")
+                 "slub_debug", "kfence")
 
     def __init__(self, d):
         for k in self.__slots__:
             setattr(self, k, d.get(k))
+        self.kfence = bool(self.kfence)
         if not d.get("placed"):
             self.start = self.offset = None
 
     def __str__(self):
+        if self.cache is None and self.kfence and self.state == "padding":
+            return self.note
         if self.cache is None:
             return "slab object: unknown (%s)" % self.note
         if self.start is None:
