@@ -51,6 +51,11 @@ struct slab_layout {
 	bool have_flags;
 	uint64_t flags;
 	uint64_t red_zone_flag, poison_flag, object_poison_flag;
+	/* kmalloc's red zone past the size asked for (6.2+): a kmalloc
+	 * cache storing its users (SLAB_KMALLOC, SLAB_STORE_USER) keeps
+	 * that size after the two struct tracks */
+	bool have_orig_size;
+	uint64_t kmalloc_flag, store_user_flag, track_size;
 };
 
 /* What is read of one kmem_cache, once. */
@@ -127,8 +132,14 @@ layout_debug_flags(const struct kernel_types *t, uint64_t version, struct slab_l
 	l->red_zone_flag = debug_flag(t, "_SLAB_RED_ZONE", 0x400, &missing);
 	l->poison_flag = debug_flag(t, "_SLAB_POISON", 0x800, &missing);
 	l->object_poison_flag = debug_flag(t, "_SLAB_OBJECT_POISON", 0x80000000, &missing);
+	l->kmalloc_flag = debug_flag(t, "_SLAB_KMALLOC", 0x1000, &missing);
+	l->store_user_flag = debug_flag(t, "_SLAB_STORE_USER", 0x10000, &missing);
 	l->have_flags = member(t, "kmem_cache", "flags", &l->flags) &&
 			!(missing && (version == 0 || version >= KV(6, 10, 0)));
+	/* mm/slub.c, "mm/slub: extend redzone check to
+	 * extra allocated kmalloc space than requested" (6.2) */
+	l->have_orig_size = l->have_flags && version >= KV(6, 2, 0) &&
+			    types_struct_size(t, "track", &l->track_size) && l->track_size;
 }
 
 static bool
@@ -645,6 +656,22 @@ check_bytes(struct slab_reader *r, uint64_t addr, uint64_t len, uint8_t value, c
 	return result;
 }
 
+/* The size kmalloc was asked for, of an allocated object of a kmalloc
+ * cache that stores it (mm/slub.c get_orig_size(): after the free
+ * pointer kept past the object, if it is, and the two struct tracks). */
+static bool
+kmalloc_orig_size(struct slab_reader *r, const struct cache *c, uint64_t start, uint64_t *asked)
+{
+	const struct slab_layout *l = &r->l;
+	if (!l->have_orig_size || !(c->flags & l->kmalloc_flag) || !(c->flags & l->store_user_flag))
+		return false;
+	uint64_t info_end = c->offset >= c->inuse ? c->inuse + 8 : c->inuse;
+	uint64_t at = info_end + 2 * l->track_size;
+	if (at + 4 > c->size - c->red_left_pad)
+		return false;
+	return read_u32(r, start + at, asked) && *asked <= c->object_size;
+}
+
 /* check_object()'s checks of the object at start, allocated or free,
  * in slot order: its left red zone, the poison of a free object and its
  * end byte, its right red zone (or, poisoned without red zones, its
@@ -670,6 +697,10 @@ check_object(struct slab_reader *r, const struct cache *c, uint64_t start,
 	if (poison && !allocated && (c->flags & l->object_poison_flag))
 		ck->poison = worse(check_bytes(r, start, c->object_size - 1, POISON_FREE, "poison", ck),
 				   check_bytes(r, end - 1, 1, POISON_END, "end poison", ck));
+	uint64_t asked;
+	if (red && allocated && kmalloc_orig_size(r, c, start, &asked) && asked < c->object_size)
+		ck->red_zone = worse(ck->red_zone, check_bytes(r, start + asked, c->object_size - asked,
+							       SLUB_RED_ACTIVE, "kmalloc red zone", ck));
 	if (red)
 		ck->red_zone = worse(ck->red_zone, check_bytes(r, end, c->inuse - c->object_size,
 							       red_value, "right red zone", ck));

@@ -413,14 +413,18 @@ const char *vmmap_check_name(enum vmmap_check check);
 struct vmmap_slab_check {
 	/* The red zones left and right of the object (slub_debug's Z):
 	 * SLUB_RED_ACTIVE (0xcc) while it is allocated, SLUB_RED_INACTIVE
-	 * (0xbb) while free. */
+	 * (0xbb) while free; from 6.2, in an allocated object of a kmalloc
+	 * cache that stores its users (U), the bytes past the size kmalloc
+	 * was asked for too (0xcc). */
 	enum vmmap_check red_zone;
 	/* Poisoning (P): a free object's bytes POISON_FREE (0x6b) but its
 	 * last, POISON_END (0xa5); without red zones, the padding to a
 	 * word past the object POISON_INUSE (0x5a). */
 	enum vmmap_check poison;
 	/* The first overwritten byte in slot order: its part ("left red
-	 * zone", "poison", "end poison", "right red zone", "padding"), its
+	 * zone", "poison", "end poison", "kmalloc red zone" (6.2+: past the
+	 * size kmalloc was asked for, in the object), "right red zone",
+	 * "padding"), its
 	 * address, what it holds and what it should; damage NULL if none. */
 	const char *damage;
 	uint64_t damage_addr;
