@@ -41,7 +41,13 @@ fixture="$top/fixtures/real/deb6.1-l4-kaslr"
 [ -s "$out/real-deb6.1.elf" ] || xz -dc "$fixture/dump.elf.xz" >"$out/real-deb6.1.elf" ||
 	fail "unpacking the real seed dump"
 grep -o '0xff[0-9a-f]*' "$fixture/guest/modules.txt" >"$out/walk-addrs.txt"
-export VMMAP_FUZZ_REAL_DUMP="$out/real-deb6.1.elf" VMMAP_FUZZ_ADDRS="$out/walk-addrs.txt"
+# fuzz_walk's second seed (walk_slub: the same harness): the pruned dump
+# of a slub_debug cache with damaged red zones and poison, asked about
+# its truth's addresses, so that slub_debug's checks are fuzzed too
+slub="$top/fixtures/real/slubcorrupt-deb6.1"
+[ -s "$out/slubcorrupt.elf" ] || xz -dc "$slub/pruned.elf.xz" >"$out/slubcorrupt.elf" ||
+	fail "unpacking the slubcorrupt seed dump"
+grep -o '"address": *"0x[0-9a-f]*"' "$slub/truth.json" | grep -o '0x[0-9a-f]*' >"$out/walk-slub-addrs.txt"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1
 # libkdumpfile 0.5.1's own leak on a corrupt dump (tests/lsan.supp)
@@ -49,16 +55,22 @@ export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 
 n=0
 results=""
-for h in vmcoreinfo kallsyms map address annotate open btf walk; do
+for h in vmcoreinfo kallsyms map address annotate open btf walk walk_slub; do
 	n=$((n + 1))
+	src=$h
+	case $h in
+	walk) export VMMAP_FUZZ_REAL_DUMP="$out/real-deb6.1.elf" VMMAP_FUZZ_ADDRS="$out/walk-addrs.txt" ;;
+	walk_slub) export VMMAP_FUZZ_REAL_DUMP="$out/slubcorrupt.elf" VMMAP_FUZZ_ADDRS="$out/walk-slub-addrs.txt"
+		src=walk ;;
+	esac
 	bin="$out/fuzz_$h"
-	if ! $CLANG $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/fuzz_$h.c" $objs $libs -o "$bin" 2>"$out/$h.build.log"; then
+	if ! $CLANG $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/fuzz_$src.c" $objs $libs -o "$bin" 2>"$out/$h.build.log"; then
 		results="$results
 not ok $n - fuzz_$h: build failed: $(tail -1 "$out/$h.build.log")"
 		continue
 	fi
 	corpus="$out/corpus-$h"
-	rm -rf "$corpus" && mkdir -p "$corpus" && cp "$top/tests/fuzz/corpus/$h"/* "$corpus"/ 2>/dev/null
+	rm -rf "$corpus" && mkdir -p "$corpus" && cp "$top/tests/fuzz/corpus/$src"/* "$corpus"/ 2>/dev/null
 	if [ "$mode" = long ]; then
 		args="-runs=${limit:-10000000}"
 	else
@@ -69,7 +81,7 @@ not ok $n - fuzz_$h: build failed: $(tail -1 "$out/$h.build.log")"
 	maxlen=4096
 	[ "$h" = open ] && maxlen=16384	# a dump's headers and notes
 	(cd "$out" && "$bin" $args -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 \
-		-artifact_prefix="$out/crash-$h-" "$corpus" "$top/tests/fuzz/corpus/$h" \
+		-artifact_prefix="$out/crash-$h-" "$corpus" "$top/tests/fuzz/corpus/$src" \
 		>"$out/$h.log" 2>&1)
 	rc=$?
 	execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$h.log" | grep -o '[0-9]*$')
