@@ -97,12 +97,14 @@ mapped(struct kernel *kr, uint64_t addr)
 }
 
 /* Where each CPU's hardirq_stack_ptr is: the variable, or the member
- * of pcpu_hot (6.2-6.14). */
+ * of pcpu_hot (6.2-6.14); before 5.2 ("x86/irq/64: Rename
+ * irq_stack_ptr to hardirq_stack_ptr") irq_stack_ptr, the top of
+ * irq_stack_union.irq_stack in the per-CPU area, IRQ_STACK_SIZE below. */
 static bool
 irq_stack_ptr_sym(const struct cpu_stacks_input *in, uint64_t *sym)
 {
 	uint64_t hot, off;
-	if (kernel_symbol(in->kr, "hardirq_stack_ptr", sym))
+	if (kernel_symbol(in->kr, "hardirq_stack_ptr", sym) || kernel_symbol(in->kr, "irq_stack_ptr", sym))
 		return true;
 	if (kernel_symbol(in->kr, "pcpu_hot", &hot) &&
 	    types_member(in->types, "pcpu_hot", "hardirq_stack_ptr", &off, NULL)) {
