@@ -181,8 +181,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	const struct vmmap_struct *st;
-	if (vmmap_map_struct(map, "task_struct", &st)) {
-		fprintf(stderr, "the seed dump has no BTF\n");
+	struct vmmap_error *err = vmmap_map_struct(map, "task_struct", &st);
+	if (err) {
+		fprintf(stderr, "the seed dump's BTF: %s\n", vmmap_error_message(err));
+		vmmap_error_destroy(err);
 		exit(1);
 	}
 	find_probes(map);

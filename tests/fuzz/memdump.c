@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HEAD_MAX 16384
+#define HEAD_MAX (512u << 10)	/* the program headers of a pruned dump: thousands */
 #define MAX_PATCHES 64
-#define MAX_LOADS 64
+#define MAX_LOADS 8192
 
 struct memdump {
 	const uint8_t *base;
@@ -18,9 +18,9 @@ struct memdump {
 	size_t npatches;
 	void (*on_read)(void *ctx, uint64_t off, size_t len);
 	void *ctx;
-	uint8_t head[HEAD_MAX];		/* patched copy of the file's start */
+	uint8_t *head;			/* patched copy of the file's start */
 	size_t head_len;
-	uint64_t loads[MAX_LOADS][4];	/* vaddr, paddr, offset, filesz */
+	uint64_t (*loads)[4];		/* vaddr, paddr, offset, filesz; by paddr */
 	size_t nloads;
 	char *vmcoreinfo;
 };
@@ -71,7 +71,17 @@ static struct vmmap_error *
 md_read_phys(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	struct memdump *md = arg;
-	for (size_t i = 0; i < md->nloads; i++) {
+	/* from the last load starting at or below addr, downwards: loads
+	 * may overlap (a kernel-text segment inside the RAM one) */
+	size_t lo = 0, hi = md->nloads;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (md->loads[mid][1] <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i-- > 0;) {
 		uint64_t paddr = md->loads[i][1], off = md->loads[i][2], fsz = md->loads[i][3];
 		if (addr < paddr || addr - paddr > fsz || len > fsz - (addr - paddr))
 			continue;
@@ -116,6 +126,8 @@ md_destroy(void *arg)
 {
 	struct memdump *md = arg;
 	free(md->vmcoreinfo);
+	free(md->head);
+	free(md->loads);
 	free(md);
 }
 
@@ -128,6 +140,13 @@ static const struct vmmap_source_ops md_ops = {
 	.destroy = md_destroy,
 };
 
+static int
+by_paddr(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
 static void
 parse_headers(struct memdump *md)
 {
@@ -138,11 +157,11 @@ parse_headers(struct memdump *md)
 			elf_end(elf);
 		return;
 	}
-	for (size_t i = 0; i < phnum && i < 64; i++) {
+	for (size_t i = 0; i < phnum && i < MAX_LOADS + 8; i++) {
 		GElf_Phdr ph;
 		if (!gelf_getphdr(elf, i, &ph))
 			continue;
-		if (ph.p_type == PT_LOAD && md->nloads < MAX_LOADS) {
+		if (ph.p_type == PT_LOAD && md->nloads < MAX_LOADS && md->loads) {
 			uint64_t *l = md->loads[md->nloads++];
 			l[0] = ph.p_vaddr;
 			l[1] = ph.p_paddr;
@@ -184,9 +203,14 @@ memdump_source_patched(const uint8_t *base, size_t base_len, const struct memdum
 	md->on_read = on_read;
 	md->ctx = ctx;
 	md->head_len = base_len < HEAD_MAX ? base_len : HEAD_MAX;
+	md->head = malloc(md->head_len);
+	md->loads = malloc(MAX_LOADS * sizeof(*md->loads));
+	if (!md->head || !md->loads)
+		exit(1);
 	copy_patched(md, 0, md->head, md->head_len);
 	elf_version(EV_CURRENT);
 	parse_headers(md);
+	qsort(md->loads, md->nloads, sizeof(*md->loads), by_paddr);
 	return vmmap_source_create(&md_ops, md, ret);
 }
 

@@ -48,6 +48,13 @@ slub="$top/fixtures/real/slubcorrupt-deb6.1"
 [ -s "$out/slubcorrupt.elf" ] || xz -dc "$slub/pruned.elf.xz" >"$out/slubcorrupt.elf" ||
 	fail "unpacking the slubcorrupt seed dump"
 grep -o '"address": *"0x[0-9a-f]*"' "$slub/truth.json" | grep -o '0x[0-9a-f]*' >"$out/walk-slub-addrs.txt"
+# and a third (walk_kfence): KFENCE's pool and records, every 8th
+# address of its truth (objects, guard pages)
+kfence="$top/fixtures/real/kfence-deb7.2"
+[ -s "$out/kfence.elf" ] || xz -dc "$kfence/pruned.elf.xz" >"$out/kfence.elf" ||
+	fail "unpacking the kfence seed dump"
+grep -o '"address": *"0x[0-9a-f]*"' "$kfence/truth.json" | grep -o '0x[0-9a-f]*' | awk 'NR % 8 == 1' \
+	>"$out/walk-kfence-addrs.txt"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1
 # libkdumpfile 0.5.1's own leak on a corrupt dump (tests/lsan.supp)
@@ -55,12 +62,14 @@ export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 
 n=0
 results=""
-for h in vmcoreinfo kallsyms map address annotate open btf walk walk_slub; do
+for h in vmcoreinfo kallsyms map address annotate open btf walk walk_slub walk_kfence; do
 	n=$((n + 1))
 	src=$h
 	case $h in
 	walk) export VMMAP_FUZZ_REAL_DUMP="$out/real-deb6.1.elf" VMMAP_FUZZ_ADDRS="$out/walk-addrs.txt" ;;
 	walk_slub) export VMMAP_FUZZ_REAL_DUMP="$out/slubcorrupt.elf" VMMAP_FUZZ_ADDRS="$out/walk-slub-addrs.txt"
+		src=walk ;;
+	walk_kfence) export VMMAP_FUZZ_REAL_DUMP="$out/kfence.elf" VMMAP_FUZZ_ADDRS="$out/walk-kfence-addrs.txt"
 		src=walk ;;
 	esac
 	bin="$out/fuzz_$h"
