@@ -282,6 +282,11 @@ annotate_phys(struct vmmap_map *map, struct vmmap_annotation *a)
 		struct vmmap_error *err = kernel_translate_mapped(map->kr, a->address, &pa, &m, &have_mapping);
 		a->mapped = !err;
 		vmmap_error_destroy(err);
+		/* unmapped only if some entry on the way says so; a walk
+		 * that failed on a page table the dump lacks (a truncated or
+		 * pruned dump) cannot tell */
+		if (err && map->kr->have_pt && !kernel_unmapped_span(map->kr, a->address))
+			a->mapped = -1;
 		if (err)
 			return;	/* e.g. the direct map past the end of RAM */
 		if (have_mapping) {
