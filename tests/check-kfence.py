@@ -15,10 +15,10 @@ addresses: object.cache, .start, .size, .state and .kfence each), per
 guard page (object.state "padding", object.kfence true, an object.note)
 and per socket (allocated, starting there, object.kfence not true).
 """
-import json, shlex, subprocess, sys
+import json, shlex, sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from checklib import take_option
+from checklib import addr_run_check, take_option, vmmap_addr
 
 args = sys.argv[1:]
 wrapper = shlex.split(take_option(args, "--wrapper", "") or "")
@@ -30,16 +30,8 @@ lines = []
 def check(ok, msg):
     lines.append(("ok" if ok else "not ok", msg))
 
-p = subprocess.run(wrapper + [vmmap, "addr", dump] + [a["address"] for a in want] + ["--json"],
-                   capture_output=True, text=True)
-try:
-    got = json.loads(p.stdout)["addresses"]
-except (ValueError, KeyError):
-    got = []
-check(p.returncode == 0 and len(got) == len(want),
-      "vmmap addr on the pruned dump: exit %d, %d answers for %d addresses%s"
-      % (p.returncode, len(got), len(want), (": " + p.stderr.strip()[:300]) if p.stderr.strip() else ""))
-got += [{}] * (len(want) - len(got))
+rc, err, got = vmmap_addr(vmmap, dump, [a["address"] for a in want], wrapper)
+addr_run_check(check, rc, err, len([g for g in got if g]), len(want), "vmmap addr on the pruned dump")
 pairs = list(zip(want, got))
 
 def differ(w, g, fields):

@@ -11,10 +11,10 @@ object's start, its state, and slub_debug's expected verdict. One
 `vmmap addr DUMP ADDR... --json` run answers for all of them; each
 check is one TAP line.
 """
-import json, shlex, subprocess, sys
+import json, shlex, sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from checklib import take_option
+from checklib import addr_run_check, take_option, vmmap_addr
 
 args = sys.argv[1:]
 wrapper = shlex.split(take_option(args, "--wrapper", "") or "")
@@ -26,16 +26,8 @@ lines = []
 def check(ok, msg):
     lines.append(("ok" if ok else "not ok", msg))
 
-p = subprocess.run(wrapper + [vmmap, "addr", dump] + [a["address"] for a in want] + ["--json"],
-                   capture_output=True, text=True)
-try:
-    got = json.loads(p.stdout)["addresses"]
-except (ValueError, KeyError):
-    got = []
-check(p.returncode == 0 and len(got) == len(want),
-      "vmmap addr on the pruned dump: exit %d, %d answers for %d addresses%s"
-      % (p.returncode, len(got), len(want), (": " + p.stderr.strip()) if p.stderr.strip() else ""))
-got += [{}] * (len(want) - len(got))
+rc, err, got = vmmap_addr(vmmap, dump, [a["address"] for a in want], wrapper)
+addr_run_check(check, rc, err, len([g for g in got if g]), len(want), "vmmap addr on the pruned dump")
 
 for w, g in zip(want, got):
     addr = w["address"]
@@ -112,14 +104,10 @@ with open(os.path.join(os.path.dirname(os.path.abspath(truthf)), "guest", "vmall
         words = line.split()
         if words and "-" in words[0] and any(w.startswith("pages=") for w in words):
             areas.append(words[0].split("-")[0])
-p = subprocess.run(wrapper + [vmmap, "addr", dump] + areas + ["--json"], capture_output=True, text=True)
-try:
-    got = json.loads(p.stdout)["addresses"]
-except (ValueError, KeyError):
-    got = []
+rc, err, got = vmmap_addr(vmmap, dump, areas, wrapper)
 wrong = [g["address"] for g in got if g.get("mapped") is False]
 unknown = sum(1 for g in got if "mapped" not in g)
-check(len(got) == len(areas) > 10 and not wrong,
+check(rc == 0 and len(got) == len(areas) > 10 and not wrong,
       "vmallocinfo's %d areas with pages: none said unmapped on the pruned dump (%d not known: their "
       "page tables are not in it)%s" % (len(areas), unknown, (": " + " ".join(wrong[:5])) if wrong else ""))
 

@@ -58,3 +58,25 @@ def elf_notes(path):
                 notes.append((name, ntype, seg[pos:pos + descsz]))
                 pos += (descsz + 3) & ~3
     return notes
+
+
+def vmmap_addr(vmmap, dump, addrs, wrapper=()):
+    """`vmmap addr DUMP ADDR... --json`: its exit status, its stderr and
+    its answers, padded with {} to one per address."""
+    import json
+    import subprocess
+    p = subprocess.run(list(wrapper) + [vmmap, "addr", dump] + list(addrs) + ["--json"],
+                       capture_output=True, text=True)
+    try:
+        got = json.loads(p.stdout)["addresses"]
+    except (ValueError, KeyError):
+        got = []
+    return p.returncode, p.stderr.strip(), got + [{}] * (len(addrs) - len(got))
+
+
+def addr_run_check(check, rc, err, answered, asked, what="vmmap addr"):
+    """One TAP line: the run answered every address."""
+    check(rc == 0 and answered == asked,
+          "%s: exit %d, %d answers for %d addresses%s"
+          % (what, rc, answered, asked, (": " + err[:300]) if err else ""))
+

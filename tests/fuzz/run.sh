@@ -65,12 +65,21 @@ results=""
 for h in vmcoreinfo kallsyms map address annotate open btf walk walk_slub walk_kfence; do
 	n=$((n + 1))
 	src=$h
+	seeds="$top/tests/fuzz/corpus/$h"/*
+	reread="$top/tests/fuzz/corpus/$h"	# the seeds again, kept as they are
 	case $h in
 	walk) export VMMAP_FUZZ_REAL_DUMP="$out/real-deb6.1.elf" VMMAP_FUZZ_ADDRS="$out/walk-addrs.txt" ;;
 	walk_slub) export VMMAP_FUZZ_REAL_DUMP="$out/slubcorrupt.elf" VMMAP_FUZZ_ADDRS="$out/walk-slub-addrs.txt"
 		src=walk ;;
 	walk_kfence) export VMMAP_FUZZ_REAL_DUMP="$out/kfence.elf" VMMAP_FUZZ_ADDRS="$out/walk-kfence-addrs.txt"
 		src=walk ;;
+	esac
+	case $h in
+	# 3 executions a second: the seeds once (the hand-made ones only on
+	# the other seed dumps: the minimized units are deb6.1's), then
+	# mutations
+	walk) reread= ;;
+	walk_*) seeds="$top/tests/fuzz/corpus/walk"/seed-*; reread= ;;
 	esac
 	bin="$out/fuzz_$h"
 	if ! $CLANG $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/fuzz_$src.c" $objs $libs -o "$bin" 2>"$out/$h.build.log"; then
@@ -79,7 +88,8 @@ not ok $n - fuzz_$h: build failed: $(tail -1 "$out/$h.build.log")"
 		continue
 	fi
 	corpus="$out/corpus-$h"
-	rm -rf "$corpus" && mkdir -p "$corpus" && cp "$top/tests/fuzz/corpus/$src"/* "$corpus"/ 2>/dev/null
+	# shellcheck disable=SC2086 # $seeds: a pattern
+	rm -rf "$corpus" && mkdir -p "$corpus" && cp $seeds "$corpus"/ 2>/dev/null
 	if [ "$mode" = long ]; then
 		args="-runs=${limit:-10000000}"
 	else
@@ -90,7 +100,7 @@ not ok $n - fuzz_$h: build failed: $(tail -1 "$out/$h.build.log")"
 	maxlen=4096
 	[ "$h" = open ] && maxlen=16384	# a dump's headers and notes
 	(cd "$out" && "$bin" $args -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 \
-		-artifact_prefix="$out/crash-$h-" "$corpus" "$top/tests/fuzz/corpus/$src" \
+		-artifact_prefix="$out/crash-$h-" "$corpus" $reread \
 		>"$out/$h.log" 2>&1)
 	rc=$?
 	execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$h.log" | grep -o '[0-9]*$')
