@@ -172,16 +172,26 @@ add_module_btf(struct kernel_types *t, struct kernel *k, uint64_t btf_addr, uint
 		return false;
 	}
 	void *copy = malloc(size);
-	struct btf **mods = realloc(t->mods, (t->nmods + 1) * sizeof(*mods));
-	if (mods)
-		t->mods = mods;
-	if (!copy || !mods || (err = kernel_read(k, data, copy, size)) || !btf_header_sane(copy, size)) {
+	if (!copy || (err = kernel_read(k, data, copy, size))) {
 		vmmap_error_destroy(err);
 		free(copy);
 		return false;
 	}
-	struct btf *btf = new_split_btf(copy, size, t->btf);
+	bool added = types_add_module_btf_data(t, copy, size);
 	free(copy);
+	return added;
+}
+
+bool
+types_add_module_btf_data(struct kernel_types *t, const void *data, size_t len)
+{
+	if (!t->btf || len > MAX_MODULE_BTF || !btf_header_sane(data, len))
+		return false;
+	struct btf **mods = realloc(t->mods, (t->nmods + 1) * sizeof(*mods));
+	if (!mods)
+		return false;
+	t->mods = mods;
+	struct btf *btf = new_split_btf(data, (uint32_t)len, t->btf);
 	if (!btf)
 		return false;
 	t->mods[t->nmods++] = btf;

@@ -26,6 +26,9 @@ struct kernel_types *types_from_btf(struct kernel *k, char *why, size_t why_len)
  * t's): their own structures are then found by types_find_aggregate().
  * Returns how many modules' BTF were added. */
 size_t types_add_module_btf(struct kernel_types *t, struct kernel *k);
+/* One module's BTF blob (split BTF on t's), already in memory (the
+ * dump's, or a fuzzer's): false if it is refused. */
+bool types_add_module_btf_data(struct kernel_types *t, const void *data, size_t len);
 /* A BTF blob already in memory (the dump's, or a fuzzer's). */
 struct kernel_types *types_from_btf_data(const void *data, size_t len, char *why, size_t why_len);
 /* The DWARF of the vmlinux at path, or NULL with the reason. */

@@ -3,7 +3,10 @@
  * members up through anonymous structs and unions): every question the
  * slab, vmalloc, task and module-symbol walkers ask, on corrupt types;
  * and whole layouts (lib/structs.c, vmmap_map_struct), every member of
- * every type they embed. */
+ * every type they embed. An input that starts with a length n (4 bytes,
+ * little-endian) within it is n bytes of the kernel's BTF then a
+ * module's, split BTF on it; any other input is the kernel's alone. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -36,11 +39,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "vmap_area", "vm" }, { "vm_struct", "caller" }, { "rb_node", "rb_left" },
 		{ "task_struct", "comm" }, { "signal_struct", "thread_head" },
 		{ "module", "kallsyms" }, { "mod_kallsyms", "strtab" },
+		{ "loop_device", "lo_number" },	/* a module's */
 	};
 	char why[160];
-	struct kernel_types *t = types_from_btf_data(data, size, why, sizeof(why));
+	uint32_t n = size >= 4 ? (uint32_t)data[0] | data[1] << 8 | data[2] << 16 | (uint32_t)data[3] << 24 : 0;
+	bool split = size >= 4 && n && n <= size - 4;
+	struct kernel_types *t = types_from_btf_data(split ? data + 4 : data, split ? n : size, why,
+						     sizeof(why));
 	if (!t)
 		return 0;
+	if (split)
+		types_add_module_btf_data(t, data + 4 + n, size - 4 - n);
 	for (size_t i = 0; i < sizeof(questions) / sizeof(questions[0]); i++) {
 		uint64_t off, sz;
 		types_member(t, questions[i][0], questions[i][1], &off, &sz);
