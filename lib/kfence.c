@@ -111,6 +111,14 @@ kfence_reader_destroy(struct kfence_reader *r)
 	free(r);
 }
 
+void
+kfence_pool_pfns(const struct kfence_reader *r, uint64_t page_offset_base, uint64_t *first,
+		 uint64_t *end)
+{
+	*first = (r->pool - page_offset_base) / PAGE_SIZE;
+	*end = (r->pool_end - page_offset_base) / PAGE_SIZE;
+}
+
 static enum vmmap_object_state
 state_of(const struct kfence_reader *r, int64_t state, const char **note)
 {

@@ -27,6 +27,10 @@ struct kfence_reader *kfence_reader_new(struct kernel *kr, const struct kernel_t
 					struct slab_reader *slabs, uint64_t page_offset_base);
 void kfence_reader_destroy(struct kfence_reader *r);
 
+/* The pool's page frames, [*first, *end). */
+void kfence_pool_pfns(const struct kfence_reader *r, uint64_t page_offset_base, uint64_t *first,
+		      uint64_t *end);
+
 /* Is the direct-map address addr in the KFENCE pool? Then true, and
  * out describes it: the object of its page (allocated or free, from
  * the kernel's record), or a guard page (VMMAP_OBJECT_PADDING). */

@@ -479,7 +479,14 @@ census_pages(struct vmmap_map *map, struct slab_reader *r, struct slab_census *c
 	if (!kernel_read_variable(map->kr, "max_pfn", &max_pfn) || max_pfn > (1ULL << 40))
 		return vmmap_error_create(VMMAP_ERROR_NOT_FOUND, "the kernel's max_pfn is unknown");
 	page_decoder_struct_range(map->pages, &start, &end, &size);
+	/* KFENCE's object pages are slab pages SLUB's counts leave out
+	 * (/proc/slabinfo does not count them either) */
+	uint64_t kfence_first = 0, kfence_end = 0;
+	if (map->kfence)
+		kfence_pool_pfns(map->kfence, map->k.page_offset_base.value, &kfence_first, &kfence_end);
 	for (uint64_t pfn = 0; pfn < max_pfn; pfn++) {
+		if (pfn >= kfence_first && pfn < kfence_end)
+			continue;
 		int order = page_slab_head(map->pages, pfn);
 		if (order == PAGE_NO_STRUCT)	/* skip the hole whole */
 			pfn = page_next_struct_page(map->pages, pfn, max_pfn) - 1;
