@@ -136,6 +136,7 @@ types_from_btf_data(const void *data, size_t len, char *why, size_t why_len)
  * read or parsed is left out. Returns how many were added. */
 #define MAX_MODULES 4096
 #define MAX_MODULE_BTF (16u << 20)
+#define MAX_MODULES_BTF (64u << 20)	/* all modules': a few MB on real systems */
 
 /* Split BTF on base from a blob in memory: btf__new_split() (libbpf
  * 1.3+), or before it btf__parse_raw_split() from the blob written to
@@ -160,17 +161,18 @@ new_split_btf(const void *data, uint32_t size, struct btf *base)
 
 static bool
 add_module_btf(struct kernel_types *t, struct kernel *k, uint64_t btf_addr, uint64_t off_data,
-	       uint64_t off_size)
+	       uint64_t off_size, uint64_t *budget)
 {
 	uint64_t data;
 	uint32_t size;
 	struct vmmap_error *err = kernel_read(k, btf_addr + off_data, &data, sizeof(data));
 	if (!err)
 		err = kernel_read(k, btf_addr + off_size, &size, sizeof(size));
-	if (err || size == 0 || size > MAX_MODULE_BTF) {
+	if (err || size == 0 || size > MAX_MODULE_BTF || size > *budget) {
 		vmmap_error_destroy(err);
 		return false;
 	}
+	*budget -= size;
 	void *copy = malloc(size);
 	if (!copy || (err = kernel_read(k, data, copy, size))) {
 		vmmap_error_destroy(err);
@@ -209,12 +211,13 @@ types_add_module_btf(struct kernel_types *t, struct kernel *k)
 	    !kernel_read_u64(k, head, &pos))
 		return 0;
 	size_t added = 0;
+	uint64_t budget = MAX_MODULES_BTF;	/* bytes read, against a hostile list */
 	/* struct btf_module starts with its list_head */
 	for (unsigned steps = 0; pos != head && steps < MAX_MODULES; steps++) {
 		uint64_t btf;
 		if (!kernel_read_u64(k, pos + off_btf, &btf))
 			break;
-		if (btf && add_module_btf(t, k, btf, off_data, off_size))
+		if (btf && add_module_btf(t, k, btf, off_data, off_size, &budget))
 			added++;
 		if (!kernel_read_u64(k, pos, &pos))
 			break;
