@@ -24,7 +24,7 @@ matrix_packages=build-essential,autoconf,automake,libtool,pkg-config,libkdumpfil
 # synthetic, vmlinux), the dump formats makedumpfile can write (formats,
 # in sid only: its makedumpfile 1.7.8 writes zstd), the crash extension, the Python module with drgn,
 # the exported ABI, and the tests of threads and annotate.
-matrix_tests='tests/test-units tests/test-modules tests/structure.test tests/synthetic.test tests/hostile.test tests/annotate.test tests/vmlinux.test tests/threads.test tests/exports.test tests/python.test tests/crash.test'
+matrix_tests='tests/test-units tests/test-modules tests/structure.test tests/synthetic.test tests/hostile.test tests/annotate.test tests/vmlinux.test tests/threads.test tests/exports.test tests/python.test tests/crash.test tests/slubcorrupt.test tests/kfence.test'
 
 # matrix_tarball SUITE: make $VMMAP_CHROOT_CACHE/SUITE.tar unless it is
 # there. The mirror's sid Release file is past its Valid-Until date.
