@@ -182,8 +182,9 @@ vmmap_map_build(struct vmmap_source *src, const char *symbols_path,
 	}
 	map->k = facts.k;
 	map->max_physmem_bits = facts.max_physmem_bits;
-	static const char *const wanted[] = { "modules", "_end" };	/* load_modules, index_lookups */
-	kernel_prefetch_symbols(map->kr, wanted, 2);
+	/* load_modules, index_lookups, kfence_candidate */
+	static const char *const wanted[] = { "modules", "_end", "__kfence_pool" };
+	kernel_prefetch_symbols(map->kr, wanted, sizeof(wanted) / sizeof(wanted[0]));
 	if ((err = build_regions(map, &facts)) || (err = load_modules(map))) {
 		vmmap_map_destroy(map);
 		return err;
