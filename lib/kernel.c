@@ -55,12 +55,26 @@ kernel_can_translate(const struct kernel *k)
 	return k->src->ops.page_walk || k->pgwalk;
 }
 
+/* libaddrxlat walks from the root it chose, which from libkdumpfile
+ * 0.5.6 on can be a CPU's CR3 from the dump's notes: a process's page
+ * table, whose top page a pruned or damaged dump may lack while the
+ * kernel's own, init_top_pgt, is there. Where the source's walk stopped
+ * at a table the dump lacks (VMMAP_ERROR_FORMAT; not at an entry that
+ * says unmapped), init_top_pgt's walk answers (measured: 0.5.6 on the
+ * slubcorrupt dump, whose process PGD page was left out, failed every
+ * walk). */
 struct vmmap_error *
 kernel_translate(struct kernel *k, uint64_t vaddr, uint64_t *paddr)
 {
 	if (k->pgwalk)
 		return pgwalk_translate(k->pgwalk, vaddr, paddr);
-	return source_page_walk(k->src, vaddr, paddr);
+	struct vmmap_error *err = source_page_walk(k->src, vaddr, paddr);
+	if (err && vmmap_error_code(err) == VMMAP_ERROR_FORMAT && k->have_pt &&
+	    x86_64_pt_walk(&k->pt, (int)k->levels.value, vaddr, paddr)) {
+		vmmap_error_destroy(err);
+		return NULL;
+	}
+	return err;
 }
 
 bool

@@ -332,6 +332,9 @@ dumpfile_page_walk(void *arg, uint64_t vaddr, uint64_t *paddr)
 	addrxlat_status st = addrxlat_walk(&step);
 	if (st == ADDRXLAT_ERR_NOMEM)
 		return &vmmap_enomem;
+	if (st == ADDRXLAT_ERR_NODATA)	/* a page table the dump lacks */
+		return vmmap_error_format(VMMAP_ERROR_FORMAT, "page walk of 0x%llx: %s",
+					  (unsigned long long)vaddr, addrxlat_ctx_get_err(df->axctx));
 	if (st != ADDRXLAT_OK)
 		return vmmap_error_fault(vaddr, "page walk of 0x%llx: %s",
 					 (unsigned long long)vaddr,
