@@ -132,6 +132,18 @@ kdump_error(struct dumpfile *df, kdump_status status, const char *what)
 	return vmmap_error_format(code, "%s: %s", what, msg);
 }
 
+/* A compressed kdump's page map (one bit per page the file holds), or
+ * NULL if libkdumpfile has none. */
+static kdump_bmp_t *
+diskdump_pagemap(struct dumpfile *df)
+{
+	kdump_attr_t attr;
+	if (kdump_get_attr(df->kctx, KDUMP_ATTR_FILE_PAGEMAP, &attr) != KDUMP_OK ||
+	    attr.type != KDUMP_BITMAP)
+		return NULL;
+	return attr.val.bitmap;
+}
+
 /*
  * libkdumpfile 0.5.1 (Debian bookworm's) crashes in kdump_read() on a
  * compressed kdump after a mix of reads of present pages and of pages
@@ -144,15 +156,12 @@ kdump_error(struct dumpfile *df, kdump_status status, const char *what)
 static bool
 filtered_out(struct dumpfile *df, uint64_t addr, size_t len)
 {
-	if (!df->diskdump || !len)
-		return false;
-	kdump_attr_t attr;
-	if (kdump_get_attr(df->kctx, KDUMP_ATTR_FILE_PAGEMAP, &attr) != KDUMP_OK ||
-	    attr.type != KDUMP_BITMAP)
+	kdump_bmp_t *map = df->diskdump && len ? diskdump_pagemap(df) : NULL;
+	if (!map)
 		return false;
 	kdump_addr_t first = addr / DUMP_PAGE_SIZE, clear = first;
 	kdump_addr_t last = (addr + len - 1) / DUMP_PAGE_SIZE;
-	return kdump_bmp_find_clear(attr.val.bitmap, &clear) == KDUMP_OK && clear <= last;
+	return kdump_bmp_find_clear(map, &clear) == KDUMP_OK && clear <= last;
 }
 
 /*
@@ -270,14 +279,11 @@ dumpfile_holds_page(void *arg, uint64_t addr)
 		return 0;
 	if (df->held)
 		return !elf_not_held(df, addr, 1);
-	if (!df->diskdump)
-		return -1;
-	kdump_attr_t attr;
-	if (kdump_get_attr(df->kctx, KDUMP_ATTR_FILE_PAGEMAP, &attr) != KDUMP_OK ||
-	    attr.type != KDUMP_BITMAP)
+	kdump_bmp_t *map = df->diskdump ? diskdump_pagemap(df) : NULL;
+	if (!map)
 		return -1;
 	kdump_addr_t page = addr / DUMP_PAGE_SIZE, set = page;
-	return kdump_bmp_find_set(attr.val.bitmap, &set) == KDUMP_OK && set == page;
+	return kdump_bmp_find_set(map, &set) == KDUMP_OK && set == page;
 }
 
 /* Runs of present pages from libkdumpfile's file.pagemap bitmap (one
