@@ -22,7 +22,7 @@
 #include "kfence.h"
 
 #define PAGE_SIZE 4096ULL
-#define MAX_OBJECTS 65535	/* CONFIG_KFENCE_NUM_OBJECTS's range */
+#define MAX_OBJECTS 65535ULL	/* CONFIG_KFENCE_NUM_OBJECTS's range */
 
 struct kfence_reader {
 	struct kernel *kr;		/* borrowed */
@@ -84,15 +84,26 @@ layout(struct kfence_reader *r, const struct kernel_types *t)
 	return true;
 }
 
+uint64_t
+kfence_pool_start(struct kernel *kr)
+{
+	uint64_t pool;
+	return kernel_read_variable(kr, "__kfence_pool", &pool) ? pool : 0;
+}
+
+bool
+kfence_pool_may_hold(uint64_t pool, uint64_t addr)
+{
+	return pool && addr >= pool && addr - pool < (2 + 2 * MAX_OBJECTS) * PAGE_SIZE;
+}
+
 struct kfence_reader *
 kfence_reader_new(struct kernel *kr, const struct kernel_types *types, struct slab_reader *slabs,
 		  uint64_t page_offset_base)
 {
-	uint64_t pool_sym, meta_sym, pool;
-	if (!kernel_symbol(kr, "__kfence_pool", &pool_sym) ||
-	    !kernel_symbol(kr, "kfence_metadata", &meta_sym) ||
-	    !kernel_read_u64(kr, pool_sym, &pool) || !pool || pool < page_offset_base ||
-	    pool % PAGE_SIZE)
+	uint64_t meta_sym, pool = kfence_pool_start(kr);
+	if (!pool || pool < page_offset_base || pool % PAGE_SIZE ||
+	    !kernel_symbol(kr, "kfence_metadata", &meta_sym))
 		return NULL;
 	struct kfence_reader *r = calloc(1, sizeof(*r));
 	if (!r)

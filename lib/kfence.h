@@ -20,6 +20,13 @@
 
 struct kfence_reader;
 
+/* __kfence_pool's value, needing no BTF: 0 if there is none (no KFENCE,
+ * or KFENCE off). */
+uint64_t kfence_pool_start(struct kernel *kr);
+/* Could addr lie in a pool starting at pool, however many objects it
+ * has (CONFIG_KFENCE_NUM_OBJECTS at most 65535)? */
+bool kfence_pool_may_hold(uint64_t pool, uint64_t addr);
+
 /* NULL if the kernel has no KFENCE pool (no __kfence_pool, or NULL:
  * KFENCE off), or its BTF no struct kfence_metadata. types and slabs
  * (for cache names; may be NULL) are borrowed. */

@@ -762,23 +762,21 @@ annotate_vmalloc(struct vmmap_map *map, struct vmmap_annotation *a)
 	}
 }
 
-/* Could the direct-map address addr be in the KFENCE pool? Past its
- * start and within the largest pool (CONFIG_KFENCE_NUM_OBJECTS at most
- * 65535: 2 + 2 * 65535 pages), without the BTF that kfence.c needs. */
+/* Could the direct-map address addr be in the KFENCE pool? Asked of
+ * every address in a page: answered without the BTF kfence.c's reader
+ * needs, from __kfence_pool read once. */
 static bool
 kfence_candidate(struct vmmap_map *map, uint64_t addr)
 {
 	if (!__atomic_load_n(&map->kfence_pool_read, __ATOMIC_ACQUIRE)) {
 		pthread_mutex_lock(&map->page_lock);
 		if (!map->kfence_pool_read) {
-			uint64_t pool;
-			map->kfence_pool = kernel_read_variable(map->kr, "__kfence_pool", &pool) ? pool : 0;
+			map->kfence_pool = kfence_pool_start(map->kr);
 			__atomic_store_n(&map->kfence_pool_read, true, __ATOMIC_RELEASE);
 		}
 		pthread_mutex_unlock(&map->page_lock);
 	}
-	uint64_t pool = map->kfence_pool;
-	return pool && addr >= pool && addr - pool < (2 + 2 * 65535ULL) * X86_64_PAGE_SIZE;
+	return kfence_pool_may_hold(map->kfence_pool, addr);
 }
 
 /* The slab object an address in a slab page is in, or KFENCE's. */
